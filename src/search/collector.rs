@@ -1,0 +1,212 @@
+//! One pass over the matching documents: filters, facet counts and the top hits.
+//!
+//! Facet counts are "disjunctive": the counts for trades ignore the trade filter (but
+//! apply the others), so a reader sees how many results each alternative would give.
+//! With no filter set, each facet's counts add up to the total (for kinds exactly,
+//! for trades a document with two trades counts twice).
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+use std::sync::Arc;
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+
+use crate::content::Kind;
+
+/// The facet values of one library document, by position in the library.
+#[derive(Debug, Clone, Default)]
+pub struct DocFacets {
+    /// Indexes into the library's trades.
+    pub trades: Vec<u16>,
+    /// Index into [`Kind::ALL`].
+    pub kind: u8,
+    /// Training year, 0 if none.
+    pub year: u8,
+}
+
+/// Which facet values a result must have; `None` means any.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// A trade index.
+    pub trade: Option<u16>,
+    /// A kind.
+    pub kind: Option<Kind>,
+    /// A training year.
+    pub year: Option<u8>,
+}
+
+/// What the collector gathers.
+#[derive(Debug, Default)]
+pub struct Collected {
+    /// Documents that pass all filters.
+    pub total: usize,
+    /// The best `limit` of them: (score, library index), best first.
+    pub top: Vec<(Score, u32)>,
+    /// Counts per trade index.
+    pub trades: Vec<usize>,
+    /// Counts per kind, in [`Kind::ALL`] order.
+    pub kinds: [usize; Kind::ALL.len()],
+    /// Counts per training year, 1 to 4 (index 0 unused).
+    pub years: [usize; 5],
+}
+
+/// Collects hits with filters and facet counts.
+pub struct FacetedTopDocs {
+    /// How many top hits to keep.
+    pub limit: usize,
+    /// Filters to apply.
+    pub filter: Filter,
+    /// Facets of every library document.
+    pub facets: Arc<[DocFacets]>,
+    /// Number of trades (for the counts vector).
+    pub trade_count: usize,
+    /// The fast field holding the library index.
+    pub doc_field: &'static str,
+}
+
+impl Collector for FacetedTopDocs {
+    type Fruit = Collected;
+    type Child = SegmentFacetedTopDocs;
+
+    fn for_segment(
+        &self,
+        _segment_local_id: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<Self::Child> {
+        Ok(SegmentFacetedTopDocs {
+            doc_ids: segment.fast_fields().u64(self.doc_field)?,
+            facets: Arc::clone(&self.facets),
+            filter: self.filter,
+            kind_filter: self.filter.kind.map(kind_index),
+            limit: self.limit,
+            heap: BinaryHeap::with_capacity(self.limit + 1),
+            collected: Collected {
+                trades: vec![0; self.trade_count],
+                ..Collected::default()
+            },
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Collected>) -> tantivy::Result<Collected> {
+        let mut merged = Collected {
+            trades: vec![0; self.trade_count],
+            ..Collected::default()
+        };
+        for fruit in fruits {
+            merged.total += fruit.total;
+            merged.top.extend(fruit.top);
+            for (m, f) in merged.trades.iter_mut().zip(&fruit.trades) {
+                *m += f;
+            }
+            for (m, f) in merged.kinds.iter_mut().zip(fruit.kinds) {
+                *m += f;
+            }
+            for (m, f) in merged.years.iter_mut().zip(fruit.years) {
+                *m += f;
+            }
+        }
+        merged.top.sort_by(|a, b| rank(*b, *a));
+        merged.top.truncate(self.limit);
+        Ok(merged)
+    }
+}
+
+/// The per-segment half of [`FacetedTopDocs`].
+pub struct SegmentFacetedTopDocs {
+    doc_ids: Column<u64>,
+    facets: Arc<[DocFacets]>,
+    filter: Filter,
+    kind_filter: Option<u8>,
+    limit: usize,
+    /// A min-heap of the best hits so far (worst on top).
+    heap: BinaryHeap<Worst>,
+    collected: Collected,
+}
+
+impl SegmentCollector for SegmentFacetedTopDocs {
+    type Fruit = Collected;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let Some(index) = self.doc_ids.first(doc) else {
+            return;
+        };
+        let Some(facets) = self.facets.get(index as usize) else {
+            return;
+        };
+        let trade_ok = self.filter.trade.is_none_or(|t| facets.trades.contains(&t));
+        let kind_ok = self.kind_filter.is_none_or(|k| facets.kind == k);
+        let year_ok = self.filter.year.is_none_or(|y| facets.year == y);
+        let c = &mut self.collected;
+        if kind_ok && year_ok {
+            for &t in &facets.trades {
+                if let Some(count) = c.trades.get_mut(t as usize) {
+                    *count += 1;
+                }
+            }
+        }
+        if trade_ok && year_ok {
+            c.kinds[facets.kind as usize] += 1;
+        }
+        if trade_ok && kind_ok && facets.year > 0 {
+            c.years[facets.year as usize] += 1;
+        }
+        if !(trade_ok && kind_ok && year_ok) {
+            return;
+        }
+        c.total += 1;
+        if self.limit == 0 {
+            return;
+        }
+        let hit = (score, index as u32);
+        if self.heap.len() < self.limit {
+            self.heap.push(Worst(hit));
+        } else if let Some(worst) = self.heap.peek()
+            && rank(hit, worst.0) == Ordering::Greater
+        {
+            self.heap.pop();
+            self.heap.push(Worst(hit));
+        }
+    }
+
+    fn harvest(self) -> Collected {
+        let mut collected = self.collected;
+        collected.top = self.heap.into_iter().map(|w| w.0).collect();
+        collected
+    }
+}
+
+/// The position of a kind in [`Kind::ALL`].
+pub fn kind_index(kind: Kind) -> u8 {
+    Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0) as u8
+}
+
+/// Orders hits: higher score first, then lower library index (stable across replicas).
+fn rank(a: (Score, u32), b: (Score, u32)) -> Ordering {
+    a.0.total_cmp(&b.0).then(b.1.cmp(&a.1))
+}
+
+/// Heap entry ordered so that the worst hit is on top.
+struct Worst((Score, u32));
+
+impl PartialEq for Worst {
+    fn eq(&self, other: &Self) -> bool {
+        rank(self.0, other.0) == Ordering::Equal
+    }
+}
+impl Eq for Worst {}
+impl PartialOrd for Worst {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Worst {
+    fn cmp(&self, other: &Self) -> Ordering {
+        rank(other.0, self.0)
+    }
+}

@@ -1,0 +1,318 @@
+//! Full-text search over the library: a tantivy index in RAM with German analysis.
+//!
+//! The index holds only what search needs (analysed title, headings and text, and the
+//! library position of each document); titles, URLs and text for snippets come from the
+//! [`Library`], which the caller passes in. Nothing here knows about HTTP.
+
+pub mod analysis;
+pub mod collector;
+pub mod query;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use anyhow::Context;
+use tantivy::schema::{
+    FAST, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
+
+use crate::content::Kind;
+use crate::library::Library;
+use collector::{DocFacets, FacetedTopDocs, Filter, kind_index};
+pub use query::ParsedQuery;
+use query::QueryFields;
+
+/// Results per page on the HTML results page.
+pub const DEFAULT_PER_PAGE: usize = 10;
+/// Most results per page (the API's `limit`).
+pub const MAX_PER_PAGE: usize = 50;
+/// Deepest page that can be requested; nobody reads further, and deep pages cost.
+pub const MAX_PAGE: usize = 100;
+/// Characters per snippet.
+pub const SNIPPET_CHARS: usize = 220;
+/// Memory for the index writer, per indexing thread.
+const WRITER_BYTES_PER_THREAD: usize = 32 * 1024 * 1024;
+/// The fast field holding a document's position in the library.
+const DOC_FIELD: &str = "doc";
+
+/// A search as the reader asked for it, already checked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchRequest {
+    /// The query text (may be empty: then the filters alone list documents).
+    pub q: String,
+    /// Trade slug filter.
+    pub trade: Option<String>,
+    /// Kind filter.
+    pub kind: Option<Kind>,
+    /// Training-year filter.
+    pub year: Option<u8>,
+    /// 1-based page.
+    pub page: usize,
+    /// Results per page.
+    pub per_page: usize,
+}
+
+/// One part of a snippet; highlighted parts matched the query.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Fragment {
+    /// Plain text (not HTML).
+    pub text: String,
+    /// Whether it matched a query term.
+    pub highlighted: bool,
+}
+
+/// One result.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    /// Position in the library.
+    pub doc: usize,
+    /// Relevance score.
+    pub score: f32,
+    /// The text around the best match, split into plain and highlighted parts.
+    pub snippet: Vec<Fragment>,
+}
+
+/// A facet value with its count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FacetCount<T> {
+    /// The value.
+    pub value: T,
+    /// How many results have it (given the other filters).
+    pub count: usize,
+}
+
+/// Counts per facet value.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Facets {
+    /// By trade slug, in the library's trade order.
+    pub trade: Vec<FacetCount<String>>,
+    /// By kind.
+    pub kind: Vec<FacetCount<Kind>>,
+    /// By training year.
+    pub year: Vec<FacetCount<u8>>,
+}
+
+/// The answer to a [`SearchRequest`].
+#[derive(Debug, Clone, Default)]
+pub struct SearchResults {
+    /// Documents matching the query and filters.
+    pub total: usize,
+    /// This page's hits.
+    pub hits: Vec<Hit>,
+    /// Facet counts.
+    pub facets: Facets,
+    /// Whether the query was cut to the limits.
+    pub truncated: bool,
+    /// The page shown (1-based, clamped to the last page).
+    pub page: usize,
+    /// Number of pages.
+    pub pages: usize,
+}
+
+/// The search index of one library.
+pub struct SearchIndex {
+    reader: IndexReader,
+    fields: QueryFields,
+    body: tantivy::schema::Field,
+    analyzer: TextAnalyzer,
+    facets: Arc<[DocFacets]>,
+    texts: Vec<String>,
+    trade_slugs: Vec<String>,
+}
+
+impl SearchIndex {
+    /// Indexes every document of the library, using up to `threads` threads.
+    pub fn build(library: &Library, threads: usize) -> anyhow::Result<SearchIndex> {
+        let text = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(analysis::GERMAN)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        let mut builder = Schema::builder();
+        let title = builder.add_text_field("title", text.clone());
+        let headings = builder.add_text_field("headings", text.clone());
+        let body = builder.add_text_field("body", text);
+        let doc = builder.add_u64_field(DOC_FIELD, FAST | STORED);
+        let index = Index::create_in_ram(builder.build());
+        index.tokenizers().register(analysis::GERMAN, analysis::german());
+
+        let threads = threads.clamp(1, 8);
+        let mut writer = index
+            .writer_with_num_threads::<TantivyDocument>(threads, threads * WRITER_BYTES_PER_THREAD)
+            .context("Suchindex konnte nicht angelegt werden")?;
+        let mut texts = Vec::with_capacity(library.documents.len());
+        for (i, d) in library.documents.iter().enumerate() {
+            let mut document = TantivyDocument::default();
+            document.add_text(title, &d.meta.title);
+            let mut heading_text = String::new();
+            for section in &d.rendered.sections {
+                heading_text.push_str(&section.heading);
+                heading_text.push('\n');
+            }
+            document.add_text(headings, &heading_text);
+            let mut body_text = String::new();
+            if let Some(summary) = &d.meta.summary {
+                body_text.push_str(summary);
+                body_text.push('\n');
+            }
+            body_text.push_str(&d.rendered.plain_text());
+            if !d.meta.tags.is_empty() {
+                body_text.push_str(&d.meta.tags.join(" "));
+            }
+            document.add_text(body, &body_text);
+            document.add_u64(doc, i as u64);
+            writer.add_document(document)?;
+            texts.push(body_text);
+        }
+        writer.commit().context("Suchindex konnte nicht geschrieben werden")?;
+        drop(writer);
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+
+        let trade_slugs: Vec<String> = library.trades.iter().map(|t| t.slug.clone()).collect();
+        let facets: Arc<[DocFacets]> = library
+            .documents
+            .iter()
+            .map(|d| DocFacets {
+                trades: d
+                    .meta
+                    .trades
+                    .iter()
+                    .filter_map(|s| trade_slugs.iter().position(|t| t == s))
+                    .map(|i| i as u16)
+                    .collect(),
+                kind: kind_index(d.meta.kind),
+                year: d.meta.year.unwrap_or(0),
+            })
+            .collect();
+
+        Ok(SearchIndex {
+            reader,
+            fields: QueryFields {
+                title,
+                headings,
+                body,
+            },
+            body,
+            analyzer: analysis::german(),
+            facets,
+            texts,
+            trade_slugs,
+        })
+    }
+
+    /// Runs a search. The request's page and size are clamped to the limits.
+    pub fn search(&self, request: &SearchRequest) -> anyhow::Result<SearchResults> {
+        let mut analyzer = self.analyzer.clone();
+        let parsed = ParsedQuery::parse(&request.q, &mut analyzer);
+        let query = self.fields.build(&parsed);
+        let per_page = request.per_page.clamp(1, MAX_PER_PAGE);
+        let page = request.page.clamp(1, MAX_PAGE);
+
+        let trade_filter = match &request.trade {
+            Some(slug) => match self.trade_slugs.iter().position(|t| t == slug) {
+                Some(i) => Some(i as u16),
+                // An unknown trade matches nothing; the caller reports it.
+                None => Some(u16::MAX),
+            },
+            None => None,
+        };
+        let collector = FacetedTopDocs {
+            limit: page * per_page,
+            filter: Filter {
+                trade: trade_filter,
+                kind: request.kind,
+                year: request.year,
+            },
+            facets: Arc::clone(&self.facets),
+            trade_count: self.trade_slugs.len(),
+            doc_field: DOC_FIELD,
+        };
+        let searcher = self.reader.searcher();
+        let collected = searcher.search(&*query, &collector)?;
+
+        let pages = collected.total.div_ceil(per_page).clamp(1, MAX_PAGE);
+        let page = page.min(pages);
+        let snippets = (!parsed.is_empty()).then(|| self.snippet_generator(&parsed, &analyzer));
+        let hits = collected
+            .top
+            .iter()
+            .skip((page - 1) * per_page)
+            .take(per_page)
+            .map(|&(score, doc)| Hit {
+                doc: doc as usize,
+                score,
+                snippet: snippets
+                    .as_ref()
+                    .map(|g| fragments(&g.snippet(&self.texts[doc as usize])))
+                    .unwrap_or_default(),
+            })
+            .collect();
+
+        let facets = Facets {
+            trade: self
+                .trade_slugs
+                .iter()
+                .zip(&collected.trades)
+                .map(|(slug, &count)| FacetCount {
+                    value: slug.clone(),
+                    count,
+                })
+                .collect(),
+            kind: Kind::ALL
+                .iter()
+                .zip(collected.kinds)
+                .map(|(&value, count)| FacetCount { value, count })
+                .collect(),
+            year: (1..=4u8)
+                .map(|y| FacetCount {
+                    value: y,
+                    count: collected.years[y as usize],
+                })
+                .collect(),
+        };
+        Ok(SearchResults {
+            total: collected.total,
+            hits,
+            facets,
+            truncated: parsed.truncated,
+            page,
+            pages,
+        })
+    }
+
+    /// A snippet generator that highlights the query's analysed terms in the body.
+    fn snippet_generator(&self, parsed: &ParsedQuery, analyzer: &TextAnalyzer) -> SnippetGenerator {
+        let terms: BTreeMap<String, f32> = parsed.all_terms().map(|t| (t.clone(), 1.0)).collect();
+        SnippetGenerator::new(terms, analyzer.clone(), self.body, SNIPPET_CHARS)
+    }
+}
+
+/// Splits a snippet into plain and highlighted parts.
+fn fragments(snippet: &tantivy::snippet::Snippet) -> Vec<Fragment> {
+    let text = snippet.fragment();
+    let mut out = Vec::new();
+    let mut at = 0;
+    for range in snippet.highlighted() {
+        if range.start > at {
+            out.push(Fragment {
+                text: text[at..range.start].to_owned(),
+                highlighted: false,
+            });
+        }
+        out.push(Fragment {
+            text: text[range.clone()].to_owned(),
+            highlighted: true,
+        });
+        at = range.end;
+    }
+    if at < text.len() {
+        out.push(Fragment {
+            text: text[at..].to_owned(),
+            highlighted: false,
+        });
+    }
+    out
+}

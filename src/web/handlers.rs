@@ -1,0 +1,283 @@
+//! Thin handlers: parse the request, ask the state, render a view.
+
+use actix_web::http::header;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Serialize;
+
+use super::Shared;
+use super::params;
+use super::respond::{self, CACHE_IMMUTABLE, CACHE_REVALIDATE};
+use crate::assets;
+use crate::search::SearchResults;
+use crate::state::{State, etag_of};
+use crate::views::{self, SearchPage};
+
+type Data = web::Data<Shared>;
+
+/// `/`: the start page.
+pub async fn home(req: HttpRequest, shared: Data) -> HttpResponse {
+    respond::page(&req, &shared.load().home)
+}
+
+/// `/suche?q=&gewerk=&art=&jahr=&seite=`: the results page.
+pub async fn search_page(req: HttpRequest, shared: Data) -> HttpResponse {
+    let state = shared.load();
+    let (mut request, mut notes) = params::search_request(req.query_string(), &state.library);
+    request.per_page = crate::search::DEFAULT_PER_PAGE;
+    let results = match run_search(&state, &request, &mut notes) {
+        Ok(results) => results,
+        Err(error) => return respond::internal_error(&state, &error),
+    };
+    let page = SearchPage {
+        request: &request,
+        results: &results,
+        notes: &notes,
+    };
+    respond::html(
+        StatusCode::OK,
+        views::search(&state.chrome, &state.library, &page).into_string(),
+    )
+}
+
+/// `/api/v1/search?q=&limit=&page=&trade=&kind=&year=`: results as JSON.
+pub async fn search_api(req: HttpRequest, shared: Data) -> HttpResponse {
+    let state = shared.load();
+    let (request, mut notes) = params::search_request(req.query_string(), &state.library);
+    let results = match run_search(&state, &request, &mut notes) {
+        Ok(results) => results,
+        Err(error) => {
+            tracing::error!("Suche fehlgeschlagen: {error:#}");
+            return HttpResponse::InternalServerError().json(serde_json::json!({"error": "interner Fehler"}));
+        }
+    };
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, CACHE_REVALIDATE))
+        .json(ApiResults::new(&state, &results, notes))
+}
+
+/// `/assets/{name}`: fingerprinted static files.
+pub async fn asset(req: HttpRequest, path: web::Path<String>, shared: Data) -> HttpResponse {
+    match assets::assets().get(&path) {
+        Some(asset) => respond::cached(
+            &req,
+            &format!("\"{}\"", asset.name),
+            &asset.content_type,
+            CACHE_IMMUTABLE,
+            asset.bytes.clone().into_owned(),
+        ),
+        None => respond::not_found(&shared.load()),
+    }
+}
+
+/// `/healthz`: liveness for load balancers and monitoring.
+pub async fn healthz(shared: Data) -> HttpResponse {
+    let state = shared.load();
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(serde_json::json!({
+            "status": "ok",
+            "documents": state.library.documents.len(),
+        }))
+}
+
+/// `/robots.txt`: everything may be indexed except search results.
+pub async fn robots() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; charset=utf-8")
+        .body("User-agent: *\nDisallow: /suche\nDisallow: /api/\n")
+}
+
+/// Everything else: documents, sections and attachments by path; 404 otherwise.
+pub async fn fallback(req: HttpRequest, shared: Data) -> HttpResponse {
+    if !respond::is_read(req.method()) {
+        return respond::method_not_allowed();
+    }
+    let state = shared.load();
+    let path = match normalize_path(req.uri().path()) {
+        Ok(path) => path,
+        Err(message) => return respond::bad_request(&state, message),
+    };
+    if let Some(page) = state.pages.get(&path) {
+        return respond::page(&req, page);
+    }
+    if let Some(attachment) = state.library.attachments.get(&path) {
+        return attachment_response(&req, &attachment.name, &attachment.bytes);
+    }
+    // `/tischler` -> `/tischler/`: sections live at their folder URL.
+    if !path.ends_with('/') {
+        let folder = format!("{path}/");
+        if state.pages.contains_key(&folder) {
+            return HttpResponse::PermanentRedirect()
+                .insert_header((header::LOCATION, folder))
+                .finish();
+        }
+    }
+    // `/tischler/a/` -> `/tischler/a`: a document asked for as a folder.
+    if let Some(doc) = path.strip_suffix('/')
+        && state.library.document(doc).is_some()
+        && !doc.is_empty()
+    {
+        return HttpResponse::PermanentRedirect()
+            .insert_header((header::LOCATION, doc.to_owned()))
+            .finish();
+    }
+    respond::not_found(&state)
+}
+
+/// Decodes a request path once and refuses what can never name content:
+/// invalid UTF-8, NUL and control characters, backslashes, `.` and `..` segments.
+pub fn normalize_path(raw: &str) -> Result<String, &'static str> {
+    let decoded = percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .map_err(|_| "Die Adresse enthält ungültige Zeichen.")?;
+    if decoded.chars().any(|c| c.is_control() || c == '\\') {
+        return Err("Die Adresse enthält unzulässige Zeichen.");
+    }
+    if decoded.split('/').any(|segment| segment == ".." || segment == ".") {
+        return Err("Die Adresse enthält unzulässige Pfadangaben.");
+    }
+    if !decoded.starts_with('/') {
+        return Err("Die Adresse muss mit / beginnen.");
+    }
+    Ok(decoded.into_owned())
+}
+
+/// MIME types a browser would run or render as a page: served as downloads only.
+const ACTIVE_TYPES: &[&str] = &[
+    "text/html",
+    "application/xhtml+xml",
+    "image/svg+xml",
+    "text/xml",
+    "application/xml",
+    "text/javascript",
+    "application/javascript",
+];
+
+/// An attachment with its MIME type; active formats are forced to download.
+fn attachment_response(req: &HttpRequest, name: &str, bytes: &[u8]) -> HttpResponse {
+    let mime = mime_guess::from_path(name).first_or_octet_stream();
+    let essence = mime.essence_str().to_owned();
+    let mut response = respond::cached(
+        req,
+        &etag_of(bytes),
+        mime.as_ref(),
+        CACHE_REVALIDATE,
+        bytes.to_vec(),
+    );
+    if ACTIVE_TYPES.contains(&essence.as_str()) {
+        let safe_name: String = name
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' })
+            .collect();
+        if let Ok(value) = header::HeaderValue::from_str(&format!("attachment; filename=\"{safe_name}\"")) {
+            response.headers_mut().insert(header::CONTENT_DISPOSITION, value);
+        }
+    }
+    response
+}
+
+/// Runs a search; an unknown trade in the request was already turned into a note.
+fn run_search(
+    state: &State,
+    request: &crate::search::SearchRequest,
+    notes: &mut Vec<String>,
+) -> anyhow::Result<SearchResults> {
+    let results = state.index.search(request)?;
+    if results.truncated {
+        notes.push(format!(
+            "Die Suchanfrage war sehr lang und wurde auf {} Zeichen bzw. {} Wörter gekürzt.",
+            crate::search::query::MAX_QUERY_CHARS,
+            crate::search::query::MAX_TERMS
+        ));
+    }
+    Ok(results)
+}
+
+/// The JSON shape of `/api/v1/search`.
+#[derive(Serialize)]
+struct ApiResults<'a> {
+    total: usize,
+    page: usize,
+    pages: usize,
+    hits: Vec<ApiHit<'a>>,
+    facets: ApiFacets,
+    notes: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct ApiHit<'a> {
+    url: &'a str,
+    title: &'a str,
+    summary: Option<&'a str>,
+    snippet: String,
+    trade: &'a [String],
+    kind: &'static str,
+    year: Option<u8>,
+    score: f32,
+}
+
+#[derive(Serialize)]
+struct ApiFacets {
+    trade: serde_json::Map<String, serde_json::Value>,
+    kind: serde_json::Map<String, serde_json::Value>,
+    year: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'a> ApiResults<'a> {
+    fn new(state: &'a State, results: &SearchResults, notes: Vec<String>) -> ApiResults<'a> {
+        let lib = &state.library;
+        let hits = results
+            .hits
+            .iter()
+            .map(|hit| {
+                let doc = &lib.documents[hit.doc];
+                ApiHit {
+                    url: &doc.url,
+                    title: &doc.meta.title,
+                    summary: doc.meta.summary.as_deref(),
+                    snippet: views::snippet_html(&hit.snippet),
+                    trade: &doc.meta.trades,
+                    kind: doc.meta.kind.slug(),
+                    year: doc.meta.year,
+                    score: hit.score,
+                }
+            })
+            .collect();
+        let f = &results.facets;
+        let counts = |pairs: Vec<(String, usize)>| {
+            pairs
+                .into_iter()
+                .filter(|(_, n)| *n > 0)
+                .map(|(k, n)| (k, serde_json::Value::from(n)))
+                .collect()
+        };
+        ApiResults {
+            total: results.total,
+            page: results.page,
+            pages: results.pages,
+            hits,
+            facets: ApiFacets {
+                trade: counts(f.trade.iter().map(|c| (c.value.clone(), c.count)).collect()),
+                kind: counts(f.kind.iter().map(|c| (c.value.slug().to_owned(), c.count)).collect()),
+                year: counts(f.year.iter().map(|c| (c.value.to_string(), c.count)).collect()),
+            },
+            notes,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize_path;
+
+    #[test]
+    fn paths_are_decoded_once_and_checked() {
+        assert_eq!(normalize_path("/tischler/a").unwrap(), "/tischler/a");
+        assert_eq!(normalize_path("/B%C3%A4cker").unwrap(), "/Bäcker");
+        assert_eq!(normalize_path("/%252e%252e/x").unwrap(), "/%2e%2e/x");
+        for bad in ["/../etc/passwd", "/a/%2e%2e/b", "/a/%2E%2E", "/a%5c..%5cb", "/a%00", "/%C0%AE%C0%AE/", "/a/./b"] {
+            assert!(normalize_path(bad).is_err(), "{bad}");
+        }
+    }
+}

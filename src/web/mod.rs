@@ -1,0 +1,112 @@
+//! HTTP: the actix-web server, its one route table and thin handlers.
+//!
+//! This is the only module that knows about HTTP. Handlers parse the request into
+//! types ([`params`]), ask the [`State`] and render a view; responses get their
+//! caching headers in [`respond`] and security headers in [`headers`].
+
+mod handlers;
+pub mod headers;
+pub mod params;
+mod respond;
+
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use actix_web::dev::Server;
+use actix_web::{App, HttpServer, guard, web};
+use anyhow::Context;
+use arc_swap::ArcSwap;
+
+use crate::config::ServeConfig;
+use crate::state::{BuildOptions, State};
+
+/// The state shared by all workers: the current content version, swapped whole.
+pub struct Shared {
+    current: ArcSwap<State>,
+}
+
+impl Shared {
+    /// Wraps a built state.
+    pub fn new(state: State) -> Shared {
+        Shared {
+            current: ArcSwap::from_pointee(state),
+        }
+    }
+
+    /// The state to answer one request from.
+    pub fn load(&self) -> Arc<State> {
+        self.current.load_full()
+    }
+}
+
+/// A built server, bound to its port but not yet running.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Builds the state and binds the listener. Port 0 picks a free port (tests).
+    pub fn build(config: ServeConfig) -> anyhow::Result<Application> {
+        let started = Instant::now();
+        let state = State::build(&BuildOptions {
+            source: config.source.clone(),
+            notice: config.notice.clone(),
+            threads: crate::available_cores(),
+        })?;
+        tracing::info!(
+            content = %config.source.describe(),
+            documents = state.library.documents.len(),
+            trades = state.library.trades.len(),
+            skipped = state.library.errors.len(),
+            millis = started.elapsed().as_millis() as u64,
+            "Inhalte geladen"
+        );
+        let listener = TcpListener::bind(config.bind)
+            .with_context(|| format!("Adresse {} ist nicht verfügbar", config.bind))?;
+        let address: SocketAddr = listener.local_addr()?;
+        let shared = web::Data::new(Shared::new(state));
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(shared.clone())
+                .wrap(headers::security_headers())
+                .wrap(actix_web::middleware::from_fn(respond::access_log))
+                .configure(routes)
+        })
+        .workers(config.workers)
+        .client_request_timeout(Duration::from_secs(10))
+        .client_disconnect_timeout(Duration::from_secs(2))
+        .keep_alive(Duration::from_secs(30))
+        .shutdown_timeout(10)
+        .listen(listener)?
+        .run();
+        tracing::info!("werkbank läuft auf http://{address}");
+        Ok(Application {
+            port: address.port(),
+            server,
+        })
+    }
+
+    /// The port the server listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until the process is told to stop (SIGINT/SIGTERM finish in-flight requests).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// The one route table. Every route answers GET and HEAD; anything else gets 405.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    let read = || guard::Any(guard::Get()).or(guard::Head());
+    cfg.route("/", web::route().guard(read()).to(handlers::home))
+        .route("/suche", web::route().guard(read()).to(handlers::search_page))
+        .route("/api/v1/search", web::route().guard(read()).to(handlers::search_api))
+        .route("/assets/{name}", web::route().guard(read()).to(handlers::asset))
+        .route("/healthz", web::route().guard(read()).to(handlers::healthz))
+        .route("/robots.txt", web::route().guard(read()).to(handlers::robots))
+        .default_service(web::to(handlers::fallback));
+}

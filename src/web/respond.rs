@@ -1,0 +1,140 @@
+//! Building responses: caching headers and conditional requests, error pages, and the
+//! access log.
+//!
+//! Pages carry a strong ETag computed from their bytes and `Cache-Control: no-cache`:
+//! browsers and proxies keep a copy but ask again, and get a 304 while the content is
+//! unchanged — right for a portal whose notices change during an incident.
+//! Fingerprinted assets never change under their name and are cached for a year.
+
+use std::time::Instant;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::{Method, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::{HttpRequest, HttpResponse};
+
+use crate::state::{Page, State};
+use crate::views;
+
+/// For HTML pages and attachments: keep, but revalidate.
+pub const CACHE_REVALIDATE: &str = "no-cache";
+/// For fingerprinted assets.
+pub const CACHE_IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// HTML content type.
+pub const HTML: &str = "text/html; charset=utf-8";
+
+/// A cacheable body: 304 if the client already has this ETag, else 200.
+pub fn cached(
+    req: &HttpRequest,
+    etag: &str,
+    content_type: &str,
+    cache_control: &'static str,
+    body: impl MessageBody + 'static,
+) -> HttpResponse {
+    let mut response = if client_has(req, etag) {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    response
+        .insert_header((header::ETAG, etag))
+        .insert_header((header::CACHE_CONTROL, cache_control));
+    if client_has(req, etag) {
+        return response.finish();
+    }
+    response.content_type(content_type).body(body)
+}
+
+/// A pre-rendered page.
+pub fn page(req: &HttpRequest, page: &Page) -> HttpResponse {
+    cached(req, &page.etag, HTML, CACHE_REVALIDATE, page.body.clone())
+}
+
+/// HTML rendered for this request.
+pub fn html(status: StatusCode, body: String) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type(HTML)
+        .insert_header((header::CACHE_CONTROL, CACHE_REVALIDATE))
+        .body(body)
+}
+
+/// The site's 404 page.
+pub fn not_found(state: &State) -> HttpResponse {
+    HttpResponse::NotFound()
+        .content_type(HTML)
+        .insert_header((header::CACHE_CONTROL, CACHE_REVALIDATE))
+        .body(state.not_found.body.clone())
+}
+
+/// A 400 page explaining what was wrong with the request.
+pub fn bad_request(state: &State, message: &str) -> HttpResponse {
+    html(
+        StatusCode::BAD_REQUEST,
+        views::problem(&state.chrome, "Ungültige Anfrage", message).into_string(),
+    )
+}
+
+/// A 500 page; the cause is logged, not shown.
+pub fn internal_error(state: &State, error: &anyhow::Error) -> HttpResponse {
+    tracing::error!("interner Fehler: {error:#}");
+    html(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        views::problem(
+            &state.chrome,
+            "Interner Fehler",
+            "Die Anfrage konnte nicht beantwortet werden. Bitte versuchen Sie es später noch einmal.",
+        )
+        .into_string(),
+    )
+}
+
+/// 405 for anything but GET and HEAD: the portal is read-only.
+pub fn method_not_allowed() -> HttpResponse {
+    HttpResponse::MethodNotAllowed()
+        .insert_header((header::ALLOW, "GET, HEAD"))
+        .content_type("text/plain; charset=utf-8")
+        .body("Nur GET und HEAD sind erlaubt: dieses Portal ist schreibgeschützt.\n")
+}
+
+/// Whether the request is a GET or HEAD.
+pub fn is_read(method: &Method) -> bool {
+    method == Method::GET || method == Method::HEAD
+}
+
+/// Whether `If-None-Match` names this ETag (or `*`).
+fn client_has(req: &HttpRequest, etag: &str) -> bool {
+    req.headers()
+        .get_all(header::IF_NONE_MATCH)
+        .filter_map(|v: &HeaderValue| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|v| v.trim().trim_start_matches("W/"))
+        .any(|v| v == etag || v == "*")
+}
+
+/// One log line per request: method, path, status, duration.
+pub async fn access_log(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let path = req.path().to_owned();
+    let response = next.call(req).await?;
+    tracing::info!(
+        %method,
+        path = %truncate(&path, 200),
+        status = response.status().as_u16(),
+        micros = started.elapsed().as_micros() as u64,
+        "Anfrage"
+    );
+    Ok(response)
+}
+
+fn truncate(s: &str, max: usize) -> &str {
+    match s.char_indices().nth(max) {
+        Some((cut, _)) => &s[..cut],
+        None => s,
+    }
+}
