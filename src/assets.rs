@@ -38,7 +38,9 @@ pub struct Assets {
 impl Assets {
     /// The asset served under a fingerprinted name.
     pub fn get(&self, fingerprinted: &str) -> Option<&Asset> {
-        self.by_fingerprint.get(fingerprinted).map(|&i| &self.list[i])
+        self.by_fingerprint
+            .get(fingerprinted)
+            .map(|&i| &self.list[i])
     }
 
     /// The URL of an asset by its plain name (`style.css` -> `/assets/style.….css`).
@@ -46,7 +48,10 @@ impl Assets {
     /// Panics if the asset does not exist: asset names are constants in the views, and
     /// a missing file is a build mistake that the tests catch.
     pub fn url(&self, plain: &str) -> String {
-        let i = self.by_plain.get(plain).unwrap_or_else(|| panic!("no asset {plain}"));
+        let i = self
+            .by_plain
+            .get(plain)
+            .unwrap_or_else(|| panic!("no asset {plain}"));
         format!("{PREFIX}{}", self.list[*i].name)
     }
 }

@@ -37,7 +37,12 @@ pub enum Command {
 pub struct ServeArgs {
     /// Adresse und Port, auf denen das Portal antwortet. Für den Zugriff aus dem Netz
     /// z. B. 0.0.0.0:8080 (besser: hinter einem Reverse-Proxy mit TLS).
-    #[arg(long, env = "WERKBANK_BIND", default_value = "127.0.0.1:8080", value_name = "ADRESSE:PORT")]
+    #[arg(
+        long,
+        env = "WERKBANK_BIND",
+        default_value = "127.0.0.1:8080",
+        value_name = "ADRESSE:PORT"
+    )]
     pub bind: SocketAddr,
 
     /// Ordner mit eigenen Inhalten (Markdown mit Front Matter) statt der eingebetteten.

@@ -75,9 +75,11 @@ impl Library {
                         Ok(settings) => lib.settings = settings,
                         Err(e) => lib.errors.push(e),
                     },
-                    Err(_) => lib
-                        .errors
-                        .push(ContentError::new(&file.path, 1, "die Datei ist kein UTF-8-Text")),
+                    Err(_) => lib.errors.push(ContentError::new(
+                        &file.path,
+                        1,
+                        "die Datei ist kein UTF-8-Text",
+                    )),
                 }
             } else if file.path == SYNONYMS_FILE {
                 lib.synonyms = Some(String::from_utf8_lossy(&file.bytes).into_owned());
@@ -170,7 +172,10 @@ impl Library {
                 self.errors.push(ContentError::new(
                     &doc.file,
                     1,
-                    format!("die Adresse {} ist schon durch eine andere Datei belegt", doc.url),
+                    format!(
+                        "die Adresse {} ist schon durch eine andere Datei belegt",
+                        doc.url
+                    ),
                 ));
             } else {
                 docs.push(doc);
@@ -214,21 +219,33 @@ impl Library {
                 format!(
                     "unbekanntes Gewerk `{}`; bekannt sind: {}",
                     unknown[0],
-                    if known.is_empty() { "(keine)".to_owned() } else { known.join(", ") }
+                    if known.is_empty() {
+                        "(keine)".to_owned()
+                    } else {
+                        known.join(", ")
+                    }
                 ),
             ));
             false
         });
 
         docs.sort_by(|a, b| a.url.cmp(&b.url));
-        self.by_url = docs.iter().enumerate().map(|(i, d)| (d.url.clone(), i)).collect();
+        self.by_url = docs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.url.clone(), i))
+            .collect();
 
         // Sections: every folder on the way to a document or an index.
         let mut sections: BTreeMap<String, Section> = BTreeMap::new();
         let ensure = |url: &str, sections: &mut BTreeMap<String, Section>| {
             let mut path = String::from("/");
             let mut parent: Option<String> = None;
-            let segments: Vec<&str> = url.trim_matches('/').split('/').filter(|s| !s.is_empty()).collect();
+            let segments: Vec<&str> = url
+                .trim_matches('/')
+                .split('/')
+                .filter(|s| !s.is_empty())
+                .collect();
             let mut chain = vec![String::from("/")];
             for seg in &segments {
                 path.push_str(seg);
@@ -236,19 +253,25 @@ impl Library {
                 chain.push(path.clone());
             }
             for section_url in chain {
-                sections.entry(section_url.clone()).or_insert_with(|| Section {
-                    title: folder_title(&section_url),
-                    url: section_url.clone(),
-                    index: None,
-                    documents: Vec::new(),
-                    subsections: Vec::new(),
-                    parent: parent.clone(),
-                });
+                sections
+                    .entry(section_url.clone())
+                    .or_insert_with(|| Section {
+                        title: folder_title(&section_url),
+                        url: section_url.clone(),
+                        index: None,
+                        documents: Vec::new(),
+                        subsections: Vec::new(),
+                        parent: parent.clone(),
+                    });
                 parent = Some(section_url);
             }
         };
         for (i, doc) in docs.iter().enumerate() {
-            let own = if doc.is_index { doc.url.clone() } else { doc.section.clone() };
+            let own = if doc.is_index {
+                doc.url.clone()
+            } else {
+                doc.section.clone()
+            };
             ensure(&own, &mut sections);
             let section = sections.get_mut(&own).expect("just ensured");
             if doc.is_index {
@@ -258,21 +281,33 @@ impl Library {
                 section.documents.push(i);
             }
         }
-        let urls: Vec<(String, Option<String>)> =
-            sections.values().map(|s| (s.url.clone(), s.parent.clone())).collect();
+        let urls: Vec<(String, Option<String>)> = sections
+            .values()
+            .map(|s| (s.url.clone(), s.parent.clone()))
+            .collect();
         for (url, parent) in urls {
             if let Some(parent) = parent {
-                sections.get_mut(&parent).expect("parents exist").subsections.push(url);
+                sections
+                    .get_mut(&parent)
+                    .expect("parents exist")
+                    .subsections
+                    .push(url);
             }
         }
         for section in sections.values_mut() {
-            section.documents.sort_by(|&a, &b| reading_order(&docs[a], &docs[b]));
+            section
+                .documents
+                .sort_by(|&a, &b| reading_order(&docs[a], &docs[b]));
         }
         // Sub-sections sort by title, after the documents have their titles.
-        let titles: HashMap<String, String> =
-            sections.values().map(|s| (s.url.clone(), s.title.clone())).collect();
+        let titles: HashMap<String, String> = sections
+            .values()
+            .map(|s| (s.url.clone(), s.title.clone()))
+            .collect();
         for section in sections.values_mut() {
-            section.subsections.sort_by(|a, b| titles[a].cmp(&titles[b]));
+            section
+                .subsections
+                .sort_by(|a, b| titles[a].cmp(&titles[b]));
         }
         self.sections = sections;
         self.documents = docs;
@@ -296,7 +331,11 @@ fn folder_title(url: &str) -> String {
     }
     let mut chars = name.chars();
     match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect::<String>().replace('-', " "),
+        Some(first) => first
+            .to_uppercase()
+            .chain(chars)
+            .collect::<String>()
+            .replace('-', " "),
         None => String::new(),
     }
 }
@@ -349,20 +388,41 @@ mod tests {
 
     #[test]
     fn urls_follow_the_file_tree() {
-        assert_eq!(urls_for("tischler/a.md"), ("/tischler/a".into(), "/tischler/".into(), false));
-        assert_eq!(urls_for("tischler/_index.md"), ("/tischler/".into(), "/".into(), true));
-        assert_eq!(urls_for("a/b/_index.md"), ("/a/b/".into(), "/a/".into(), true));
+        assert_eq!(
+            urls_for("tischler/a.md"),
+            ("/tischler/a".into(), "/tischler/".into(), false)
+        );
+        assert_eq!(
+            urls_for("tischler/_index.md"),
+            ("/tischler/".into(), "/".into(), true)
+        );
+        assert_eq!(
+            urls_for("a/b/_index.md"),
+            ("/a/b/".into(), "/a/".into(), true)
+        );
         assert_eq!(urls_for("_index.md"), ("/".into(), "/".into(), true));
-        assert_eq!(urls_for("kontakt.md"), ("/kontakt".into(), "/".into(), false));
+        assert_eq!(
+            urls_for("kontakt.md"),
+            ("/kontakt".into(), "/".into(), false)
+        );
         assert_eq!(urls_for("ls.1.md"), ("/ls.1".into(), "/".into(), false));
     }
 
     #[test]
     fn builds_sections_trades_and_keeps_going_after_errors() {
         let lib = Library::build(vec![
-            file("tischler/_index.md", "---\ntitle: Tischler/in\ntrade: tischler\n---\nText"),
-            file("tischler/b.md", "---\ntitle: B\nkind: lernmaterial\nyear: 2\ntrade: tischler\n---\n"),
-            file("tischler/a.md", "---\ntitle: A\nkind: pruefung\ntrade: tischler\n---\n[B](b.md)"),
+            file(
+                "tischler/_index.md",
+                "---\ntitle: Tischler/in\ntrade: tischler\n---\nText",
+            ),
+            file(
+                "tischler/b.md",
+                "---\ntitle: B\nkind: lernmaterial\nyear: 2\ntrade: tischler\n---\n",
+            ),
+            file(
+                "tischler/a.md",
+                "---\ntitle: A\nkind: pruefung\ntrade: tischler\n---\n[B](b.md)",
+            ),
             file("tischler/kaputt.md", "---\ntitel: X\n---\n"),
             file("tischler/fremd.md", "---\ntitle: F\ntrade: maurer\n---\n"),
             file("tischler/plan.pdf", "%PDF"),
@@ -373,16 +433,26 @@ mod tests {
         assert_eq!(lib.trades[0].name, "Tischler/in");
         let errors: Vec<String> = lib.errors.iter().map(ToString::to_string).collect();
         assert_eq!(errors.len(), 2, "{errors:?}");
-        assert!(errors[0].starts_with("tischler/kaputt.md:2: "), "{errors:?}");
+        assert!(
+            errors[0].starts_with("tischler/kaputt.md:2: "),
+            "{errors:?}"
+        );
         assert!(errors[1].starts_with("tischler/fremd.md:3: ") && errors[1].contains("maurer"));
         let section = &lib.sections["/tischler/"];
         assert_eq!(section.title, "Tischler/in");
-        let titles: Vec<&str> =
-            section.documents.iter().map(|&i| lib.documents[i].meta.title.as_str()).collect();
+        let titles: Vec<&str> = section
+            .documents
+            .iter()
+            .map(|&i| lib.documents[i].meta.title.as_str())
+            .collect();
         assert_eq!(titles, ["A", "B"], "exams before learning material");
         assert_eq!(lib.sections["/"].subsections, ["/tischler/"]);
         assert!(lib.attachments.contains_key("/tischler/plan.pdf"));
-        let crumbs: Vec<&str> = lib.breadcrumbs("/tischler/").iter().map(|s| s.url.as_str()).collect();
+        let crumbs: Vec<&str> = lib
+            .breadcrumbs("/tischler/")
+            .iter()
+            .map(|s| s.url.as_str())
+            .collect();
         assert_eq!(crumbs, ["/", "/tischler/"]);
     }
 }

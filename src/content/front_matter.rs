@@ -97,7 +97,11 @@ pub fn parse(file: &str, yaml: &str) -> Result<FrontMatter, ContentError> {
     let title = match raw.title {
         Some(title) if !title.value.trim().is_empty() => title.value.trim().to_owned(),
         Some(title) => {
-            return Err(ContentError::new(file, at(&title.referenced), "`title` ist leer"));
+            return Err(ContentError::new(
+                file,
+                at(&title.referenced),
+                "`title` ist leer",
+            ));
         }
         None => {
             return Err(ContentError::new(file, 1, "Pflichtfeld `title` fehlt"));
@@ -158,7 +162,10 @@ pub fn parse(file: &str, yaml: &str) -> Result<FrontMatter, ContentError> {
                     ContentError::new(
                         file,
                         at(&v.referenced),
-                        format!("`{key}: {}` ist kein gültiges Datum (erwartet JJJJ-MM-TT)", v.value),
+                        format!(
+                            "`{key}: {}` ist kein gültiges Datum (erwartet JJJJ-MM-TT)",
+                            v.value
+                        ),
                     )
                 })
             })
@@ -291,7 +298,10 @@ impl RawEvent {
             return Err(ContentError::new(
                 file,
                 at(&raw.referenced),
-                format!("Termin endet ({}) vor seinem Beginn ({})", raw.value, self.start.value),
+                format!(
+                    "Termin endet ({}) vor seinem Beginn ({})",
+                    raw.value, self.start.value
+                ),
             ));
         }
         let status = match &self.status {
@@ -307,10 +317,22 @@ impl RawEvent {
                 )
             })?,
         };
-        let new_start = self.new_start.as_ref().map(|v| time(v, "new_start")).transpose()?;
-        let new_end = self.new_end.as_ref().map(|v| time(v, "new_end")).transpose()?;
+        let new_start = self
+            .new_start
+            .as_ref()
+            .map(|v| time(v, "new_start"))
+            .transpose()?;
+        let new_end = self
+            .new_end
+            .as_ref()
+            .map(|v| time(v, "new_end"))
+            .transpose()?;
         if (new_start.is_some() || new_end.is_some()) && status != EventStatus::Verschoben {
-            let raw = self.new_start.as_ref().or(self.new_end.as_ref()).expect("one is set");
+            let raw = self
+                .new_start
+                .as_ref()
+                .or(self.new_end.as_ref())
+                .expect("one is set");
             return Err(ContentError::new(
                 file,
                 at(&raw.referenced),
@@ -330,9 +352,15 @@ impl RawEvent {
             title,
             start,
             end,
-            location: self.location.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
+            location: self
+                .location
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty()),
             status,
-            note: self.note.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
+            note: self
+                .note
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty()),
             new_start,
             new_end,
             line,
@@ -350,7 +378,9 @@ mod tests {
             Ok(split) => split,
             Err(e) => return e.to_string(),
         };
-        parse("a/b.md", split.yaml).expect_err("should fail").to_string()
+        parse("a/b.md", split.yaml)
+            .expect_err("should fail")
+            .to_string()
     }
 
     #[test]
@@ -383,7 +413,10 @@ mod tests {
         assert_eq!(fm.events.len(), 1);
         assert_eq!(fm.events[0].status, EventStatus::Verschoben);
         assert_eq!(fm.events[0].line, 12);
-        assert_eq!(fm.events[0].new_start.unwrap().to_string(), "2026-04-02T08:00");
+        assert_eq!(
+            fm.events[0].new_start.unwrap().to_string(),
+            "2026-04-02T08:00"
+        );
     }
 
     /// Each case: the file, and the `file:line: ` prefix plus a word the message must hold.
@@ -395,11 +428,31 @@ mod tests {
             ("---\nsummary: x\n---\n", "a/b.md:1: ", "title"),
             ("---\ntitle: '  '\n---\n", "a/b.md:2: ", "leer"),
             ("---\ntitle: A\nautor: B\n---\n", "a/b.md:3: ", "autor"),
-            ("---\ntitle: A\nkind: pruefungen\n---\n", "a/b.md:3: ", "pruefungen"),
-            ("---\ntitle: A\n\nyear: 7\n---\n", "a/b.md:4: ", "zwischen 1 und 4"),
-            ("---\ntitle: A\nupdated: 2026-02-30\n---\n", "a/b.md:3: ", "Datum"),
-            ("---\ntitle: A\nvalid_until: morgen\n---\n", "a/b.md:3: ", "Datum"),
-            ("---\ntitle: A\ntrade: Tischler\n---\n", "a/b.md:3: ", "Kurzname"),
+            (
+                "---\ntitle: A\nkind: pruefungen\n---\n",
+                "a/b.md:3: ",
+                "pruefungen",
+            ),
+            (
+                "---\ntitle: A\n\nyear: 7\n---\n",
+                "a/b.md:4: ",
+                "zwischen 1 und 4",
+            ),
+            (
+                "---\ntitle: A\nupdated: 2026-02-30\n---\n",
+                "a/b.md:3: ",
+                "Datum",
+            ),
+            (
+                "---\ntitle: A\nvalid_until: morgen\n---\n",
+                "a/b.md:3: ",
+                "Datum",
+            ),
+            (
+                "---\ntitle: A\ntrade: Tischler\n---\n",
+                "a/b.md:3: ",
+                "Kurzname",
+            ),
             (
                 "---\ntitle: A\nevents:\n  - title: E\n    start: 2026-03-12 8 Uhr\n---\n",
                 "a/b.md:5: ",
@@ -420,7 +473,11 @@ mod tests {
                 "a/b.md:6: ",
                 "raum",
             ),
-            ("---\ntitle: [A\n---\n", "a/b.md:", "ungültiges Front Matter"),
+            (
+                "---\ntitle: [A\n---\n",
+                "a/b.md:",
+                "ungültiges Front Matter",
+            ),
         ];
         for (text, prefix, needle) in cases {
             let error = error_of(text);

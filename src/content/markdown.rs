@@ -1,6 +1,6 @@
 //! Markdown to safe HTML, a table of contents and plain text, in one pass.
 //!
-//! All pulldown-cmark options are set in [`options`], all sanitizer rules in [`sanitizer`].
+//! All pulldown-cmark options are set in [`options`], all sanitizer rules in `sanitizer`.
 //! Raw HTML in a Markdown file is never passed through: the whole rendered body goes
 //! through an allow-list sanitizer once, when the content is built, so what is served
 //! later needs no further care.
@@ -83,9 +83,15 @@ pub fn options() -> Options {
 pub fn render(file: &str, markdown: &str) -> Rendered {
     let base = parent_dir(file);
     let events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
-    let shift = events
-        .iter()
-        .any(|e| matches!(e, Event::Start(Tag::Heading { level: HeadingLevel::H1, .. })));
+    let shift = events.iter().any(|e| {
+        matches!(
+            e,
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            })
+        )
+    });
 
     let mut out = Rendered::default();
     let mut ids = IdAllocator::default();
@@ -368,10 +374,54 @@ impl IdAllocator {
 /// formatting a chamber might write as raw HTML. No forms, frames, media, styles
 /// or scripts.
 const ALLOWED_TAGS: &[&str] = &[
-    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div",
-    "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img",
-    "input", "kbd", "li", "mark", "ol", "p", "pre", "s", "section", "small", "span", "strong",
-    "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "code",
+    "dd",
+    "del",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "input",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "section",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "u",
+    "ul",
 ];
 
 /// URL schemes allowed in links and images; everything else (`javascript:`, `data:`,
@@ -396,7 +446,8 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
             .add_tag_attributes("sup", ["id"])
             .add_tag_attributes("details", ["open"])
             .url_schemes(ALLOWED_SCHEMES.iter().copied().collect())
-            .link_rel(Some("noopener noreferrer"))
+            // The Referrer-Policy header already limits what links pass on.
+            .link_rel(None)
             .clean_content_tags(["script", "style", "template"].into_iter().collect());
         for h in ["h2", "h3", "h4", "h5", "h6"] {
             b.add_tag_attributes(h, ["id"]);
@@ -427,7 +478,7 @@ mod tests {
         );
         assert!(r.html.contains("<table>"), "{}", r.html);
         assert!(r.html.contains("<del>alt</del>"), "{}", r.html);
-        assert!(r.html.contains(r#"<input type="checkbox""#), "{}", r.html);
+        assert!(r.html.contains(r#"type="checkbox""#), "{}", r.html);
         assert!(r.html.contains("footnote-definition"), "{}", r.html);
     }
 
@@ -439,7 +490,11 @@ mod tests {
         );
         let ids: Vec<_> = r.toc.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(ids, ["pruefung-ablauf", "hilfsmittel", "pruefung-ablauf-2"]);
-        assert!(r.html.contains(r#"<h2 id="pruefung-ablauf">"#), "{}", r.html);
+        assert!(
+            r.html.contains(r#"<h2 id="pruefung-ablauf">"#),
+            "{}",
+            r.html
+        );
         assert_eq!(r.sections[0].text, "Vorwort");
         assert_eq!(r.sections[1].heading, "Prüfung & Ablauf");
         assert_eq!(r.sections[1].text, "Text eins");
@@ -457,8 +512,16 @@ mod tests {
     #[test]
     fn relative_links_become_site_urls() {
         let cases = [
-            ("tischler/", "gesellenpruefung.md", Some("/tischler/gesellenpruefung")),
-            ("tischler/", "teil-2.md#ablauf", Some("/tischler/teil-2#ablauf")),
+            (
+                "tischler/",
+                "gesellenpruefung.md",
+                Some("/tischler/gesellenpruefung"),
+            ),
+            (
+                "tischler/",
+                "teil-2.md#ablauf",
+                Some("/tischler/teil-2#ablauf"),
+            ),
             ("tischler/", "../baecker/_index.md", Some("/baecker/")),
             ("tischler/", "../baecker/", Some("/baecker/")),
             ("tischler/", "plan.pdf", Some("/tischler/plan.pdf")),
@@ -474,9 +537,16 @@ mod tests {
         for (base, dest, want) in cases {
             assert_eq!(resolve_link(base, dest).as_deref(), want, "{base} + {dest}");
         }
-        let r = render("tischler/a.md", "[B](b.md) [PDF](plan.pdf) [ext](https://example.org)");
+        let r = render(
+            "tischler/a.md",
+            "[B](b.md) [PDF](plan.pdf) [ext](https://example.org)",
+        );
         assert!(r.html.contains(r#"href="/tischler/b""#), "{}", r.html);
-        assert!(r.html.contains(r#"href="/tischler/plan.pdf""#), "{}", r.html);
+        assert!(
+            r.html.contains(r#"href="/tischler/plan.pdf""#),
+            "{}",
+            r.html
+        );
         assert_eq!(r.internal_links, ["/tischler/b", "/tischler/plan.pdf"]);
     }
 
@@ -509,8 +579,19 @@ mod tests {
         for md in hostile {
             let html = render("a.md", md).html.to_lowercase();
             for bad in [
-                "<script", "onerror", "onclick", "javascript:", "data:", "<iframe", "<svg",
-                "style", "<form", "type=\"text\"", "<object", "<embed", "<math",
+                "<script",
+                "onerror",
+                "onclick",
+                "javascript:",
+                "data:",
+                "<iframe",
+                "<svg",
+                "style",
+                "<form",
+                "type=\"text\"",
+                "<object",
+                "<embed",
+                "<math",
             ] {
                 assert!(!html.contains(bad), "{md:?} left {bad:?} in {html:?}");
             }
@@ -519,7 +600,10 @@ mod tests {
 
     #[test]
     fn plain_text_has_no_markup() {
-        let r = render("a.md", "## Titel\n\nEin **fetter** Text mit `code` und <b>HTML</b>.\n");
+        let r = render(
+            "a.md",
+            "## Titel\n\nEin **fetter** Text mit `code` und <b>HTML</b>.\n",
+        );
         let text = r.plain_text();
         assert!(text.contains("Titel"));
         assert!(text.contains("Ein fetter Text mit code und"), "{text}");

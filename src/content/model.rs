@@ -221,7 +221,10 @@ mod tests {
         assert!(Date::parse("2026-02-30").is_none());
         assert!(Date::parse("2026-1-8").is_none());
         assert!(Date::parse("08.01.2026").is_none());
-        assert_eq!(Date::parse("2026-01-08").unwrap().german(), "8. Januar 2026");
+        assert_eq!(
+            Date::parse("2026-01-08").unwrap().german(),
+            "8. Januar 2026"
+        );
     }
 
     #[test]

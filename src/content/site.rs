@@ -61,10 +61,23 @@ impl SiteSettings {
         let mut settings: SiteSettings = serde_saphyr::from_str(yaml).map_err(|error| {
             let line = error.location().map(|l| l.line() as usize).unwrap_or(1);
             let text = error.without_snippet().to_string();
-            let text = text.split(" at line ").next().unwrap_or_default().trim().to_owned();
-            ContentError::new(SETTINGS_FILE, line, format!("ungültige Einstellungen: {text}"))
+            let text = text
+                .split(" at line ")
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_owned();
+            ContentError::new(
+                SETTINGS_FILE,
+                line,
+                format!("ungültige Einstellungen: {text}"),
+            )
         })?;
-        for field in [&mut settings.banner, &mut settings.tagline, &mut settings.banner_link] {
+        for field in [
+            &mut settings.banner,
+            &mut settings.tagline,
+            &mut settings.banner_link,
+        ] {
             if field.as_deref().is_some_and(|s| s.trim().is_empty()) {
                 *field = None;
             }

@@ -121,13 +121,17 @@ fn read_folder(dir: &Path) -> anyhow::Result<Vec<SourceFile>> {
 
 /// Joins path components with `/`, refusing anything that is not plain UTF-8.
 fn relative_path(relative: &Path) -> Option<String> {
-    let parts: Option<Vec<&str>> = relative.components().map(|c| c.as_os_str().to_str()).collect();
+    let parts: Option<Vec<&str>> = relative
+        .components()
+        .map(|c| c.as_os_str().to_str())
+        .collect();
     Some(parts?.join("/"))
 }
 
 /// Dot files and folders (`.git`, `.DS_Store`, editor swap files) are never content.
 fn is_hidden(path: &str) -> bool {
-    path.split('/').any(|part| part.starts_with('.') || part.ends_with('~'))
+    path.split('/')
+        .any(|part| part.starts_with('.') || part.ends_with('~'))
 }
 
 #[cfg(test)]

@@ -51,7 +51,14 @@ mod tests {
     #[test]
     fn german_spellings_meet() {
         let rows: &[&[&str]] = &[
-            &["Prüfung", "prüfung", "Prüfungen", "pruefung", "Pruefungen", "PRÜFUNG"],
+            &[
+                "Prüfung",
+                "prüfung",
+                "Prüfungen",
+                "pruefung",
+                "Pruefungen",
+                "PRÜFUNG",
+            ],
             &["Bäcker", "baecker", "backer", "Baeckers", "Bäckers"],
             &["Straße", "strasse", "Strasse"],
             &["Gesellenprüfung", "Gesellenpruefung", "gesellenprüfungen"],
@@ -67,7 +74,10 @@ mod tests {
 
     #[test]
     fn keeps_long_compounds_and_splits_punctuation() {
-        assert_eq!(terms(&mut german(), "Ausbildungsrahmenplanverordnungsentwurf").len(), 1);
+        assert_eq!(
+            terms(&mut german(), "Ausbildungsrahmenplanverordnungsentwurf").len(),
+            1
+        );
         assert_eq!(terms(&mut german(), "Kfz-Mechatroniker/in (SHK)").len(), 4);
         assert!(terms(&mut german(), "\"*()-–—").is_empty());
     }

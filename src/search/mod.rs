@@ -12,9 +12,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use anyhow::Context;
-use tantivy::schema::{
-    FAST, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions,
-};
+use tantivy::schema::{FAST, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
@@ -137,7 +135,9 @@ impl SearchIndex {
         let body = builder.add_text_field("body", text);
         let doc = builder.add_u64_field(DOC_FIELD, FAST | STORED);
         let index = Index::create_in_ram(builder.build());
-        index.tokenizers().register(analysis::GERMAN, analysis::german());
+        index
+            .tokenizers()
+            .register(analysis::GERMAN, analysis::german());
 
         let threads = threads.clamp(1, 8);
         let mut writer = index
@@ -167,9 +167,14 @@ impl SearchIndex {
             writer.add_document(document)?;
             texts.push(body_text);
         }
-        writer.commit().context("Suchindex konnte nicht geschrieben werden")?;
+        writer
+            .commit()
+            .context("Suchindex konnte nicht geschrieben werden")?;
         drop(writer);
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
 
         let trade_slugs: Vec<String> = library.trades.iter().map(|t| t.slug.clone()).collect();
         let facets: Arc<[DocFacets]> = library

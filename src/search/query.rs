@@ -7,8 +7,7 @@
 
 use tantivy::Term;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query,
-    TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
@@ -114,8 +113,10 @@ impl QueryFields {
             ]
             .into_iter()
             .map(|(field, boost)| {
-                let terms: Vec<Term> =
-                    phrase.iter().map(|t| Term::from_field_text(field, t)).collect();
+                let terms: Vec<Term> = phrase
+                    .iter()
+                    .map(|t| Term::from_field_text(field, t))
+                    .collect();
                 boosted(Box::new(PhraseQuery::new(terms)), boost)
             })
             .collect();
@@ -139,7 +140,10 @@ impl QueryFields {
             boosted(Box::new(query), boost)
         })
         .collect();
-        Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, TIE_BREAKER))
+        Box::new(DisjunctionMaxQuery::with_tie_breaker(
+            per_field,
+            TIE_BREAKER,
+        ))
     }
 }
 
@@ -169,7 +173,16 @@ mod tests {
 
     #[test]
     fn hostile_text_never_fails() {
-        for text in ["", "\"", "\"\"\"", "-*()[]{}:^~", "AND OR NOT", "title:x", "🙂🔥", "a\"b"] {
+        for text in [
+            "",
+            "\"",
+            "\"\"\"",
+            "-*()[]{}:^~",
+            "AND OR NOT",
+            "title:x",
+            "🙂🔥",
+            "a\"b",
+        ] {
             let p = parse(text);
             assert!(p.terms.len() + p.phrases.len() <= MAX_TERMS, "{text}");
         }

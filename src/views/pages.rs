@@ -312,7 +312,11 @@ fn event_item(event: &Event) -> Markup {
             if end.date() == start.date() {
                 text.push_str(&format!(" bis {} Uhr", end.clock()));
             } else {
-                text.push_str(&format!(" bis {}, {} Uhr", end.date().german(), end.clock()));
+                text.push_str(&format!(
+                    " bis {}, {} Uhr",
+                    end.date().german(),
+                    end.clock()
+                ));
             }
         }
         text
@@ -344,17 +348,26 @@ fn event_item(event: &Event) -> Markup {
 }
 
 /// The documents before and after this one in its section's reading order.
-fn neighbours<'a>(lib: &'a Library, doc: &Document) -> (Option<&'a Document>, Option<&'a Document>) {
+fn neighbours<'a>(
+    lib: &'a Library,
+    doc: &Document,
+) -> (Option<&'a Document>, Option<&'a Document>) {
     let Some(section) = lib.section_of(doc) else {
         return (None, None);
     };
     if doc.is_index {
         return (None, None);
     }
-    let Some(pos) = section.documents.iter().position(|&i| lib.documents[i].url == doc.url) else {
+    let Some(pos) = section
+        .documents
+        .iter()
+        .position(|&i| lib.documents[i].url == doc.url)
+    else {
         return (None, None);
     };
-    let previous = pos.checked_sub(1).map(|p| &lib.documents[section.documents[p]]);
+    let previous = pos
+        .checked_sub(1)
+        .map(|p| &lib.documents[section.documents[p]]);
     let next = section.documents.get(pos + 1).map(|&n| &lib.documents[n]);
     (previous, next)
 }

@@ -21,7 +21,8 @@ pub struct SearchPage<'a> {
 pub fn search(chrome: &Chrome, lib: &Library, page: &SearchPage<'_>) -> Markup {
     let req = page.request;
     let res = page.results;
-    let has_input = !req.q.trim().is_empty() || req.trade.is_some() || req.kind.is_some() || req.year.is_some();
+    let has_input =
+        !req.q.trim().is_empty() || req.trade.is_some() || req.kind.is_some() || req.year.is_some();
     let main = html! {
         h1 { "Suche" }
         form.search-form role="search" action="/suche" method="get" {

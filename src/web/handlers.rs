@@ -1,7 +1,7 @@
 //! Thin handlers: parse the request, ask the state, render a view.
 
-use actix_web::http::header;
 use actix_web::http::StatusCode;
+use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 
@@ -48,7 +48,8 @@ pub async fn search_api(req: HttpRequest, shared: Data) -> HttpResponse {
         Ok(results) => results,
         Err(error) => {
             tracing::error!("Suche fehlgeschlagen: {error:#}");
-            return HttpResponse::InternalServerError().json(serde_json::json!({"error": "interner Fehler"}));
+            return HttpResponse::InternalServerError()
+                .json(serde_json::json!({"error": "interner Fehler"}));
         }
     };
     HttpResponse::Ok()
@@ -134,7 +135,10 @@ pub fn normalize_path(raw: &str) -> Result<String, &'static str> {
     if decoded.chars().any(|c| c.is_control() || c == '\\') {
         return Err("Die Adresse enthält unzulässige Zeichen.");
     }
-    if decoded.split('/').any(|segment| segment == ".." || segment == ".") {
+    if decoded
+        .split('/')
+        .any(|segment| segment == ".." || segment == ".")
+    {
         return Err("Die Adresse enthält unzulässige Pfadangaben.");
     }
     if !decoded.starts_with('/') {
@@ -168,10 +172,20 @@ fn attachment_response(req: &HttpRequest, name: &str, bytes: &[u8]) -> HttpRespo
     if ACTIVE_TYPES.contains(&essence.as_str()) {
         let safe_name: String = name
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                    c
+                } else {
+                    '_'
+                }
+            })
             .collect();
-        if let Ok(value) = header::HeaderValue::from_str(&format!("attachment; filename=\"{safe_name}\"")) {
-            response.headers_mut().insert(header::CONTENT_DISPOSITION, value);
+        if let Ok(value) =
+            header::HeaderValue::from_str(&format!("attachment; filename=\"{safe_name}\""))
+        {
+            response
+                .headers_mut()
+                .insert(header::CONTENT_DISPOSITION, value);
         }
     }
     response
@@ -259,8 +273,18 @@ impl<'a> ApiResults<'a> {
             hits,
             facets: ApiFacets {
                 trade: counts(f.trade.iter().map(|c| (c.value.clone(), c.count)).collect()),
-                kind: counts(f.kind.iter().map(|c| (c.value.slug().to_owned(), c.count)).collect()),
-                year: counts(f.year.iter().map(|c| (c.value.to_string(), c.count)).collect()),
+                kind: counts(
+                    f.kind
+                        .iter()
+                        .map(|c| (c.value.slug().to_owned(), c.count))
+                        .collect(),
+                ),
+                year: counts(
+                    f.year
+                        .iter()
+                        .map(|c| (c.value.to_string(), c.count))
+                        .collect(),
+                ),
             },
             notes,
         }
@@ -276,7 +300,15 @@ mod tests {
         assert_eq!(normalize_path("/tischler/a").unwrap(), "/tischler/a");
         assert_eq!(normalize_path("/B%C3%A4cker").unwrap(), "/Bäcker");
         assert_eq!(normalize_path("/%252e%252e/x").unwrap(), "/%2e%2e/x");
-        for bad in ["/../etc/passwd", "/a/%2e%2e/b", "/a/%2E%2E", "/a%5c..%5cb", "/a%00", "/%C0%AE%C0%AE/", "/a/./b"] {
+        for bad in [
+            "/../etc/passwd",
+            "/a/%2e%2e/b",
+            "/a/%2E%2E",
+            "/a%5c..%5cb",
+            "/a%00",
+            "/%C0%AE%C0%AE/",
+            "/a/./b",
+        ] {
             assert!(normalize_path(bad).is_err(), "{bad}");
         }
     }

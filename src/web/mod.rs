@@ -2,7 +2,7 @@
 //!
 //! This is the only module that knows about HTTP. Handlers parse the request into
 //! types ([`params`]), ask the [`State`] and render a view; responses get their
-//! caching headers in [`respond`] and security headers in [`headers`].
+//! caching headers in `respond` and security headers in [`headers`].
 
 mod handlers;
 pub mod headers;
@@ -103,10 +103,22 @@ impl Application {
 pub fn routes(cfg: &mut web::ServiceConfig) {
     let read = || guard::Any(guard::Get()).or(guard::Head());
     cfg.route("/", web::route().guard(read()).to(handlers::home))
-        .route("/suche", web::route().guard(read()).to(handlers::search_page))
-        .route("/api/v1/search", web::route().guard(read()).to(handlers::search_api))
-        .route("/assets/{name}", web::route().guard(read()).to(handlers::asset))
+        .route(
+            "/suche",
+            web::route().guard(read()).to(handlers::search_page),
+        )
+        .route(
+            "/api/v1/search",
+            web::route().guard(read()).to(handlers::search_api),
+        )
+        .route(
+            "/assets/{name}",
+            web::route().guard(read()).to(handlers::asset),
+        )
         .route("/healthz", web::route().guard(read()).to(handlers::healthz))
-        .route("/robots.txt", web::route().guard(read()).to(handlers::robots))
+        .route(
+            "/robots.txt",
+            web::route().guard(read()).to(handlers::robots),
+        )
         .default_service(web::to(handlers::fallback));
 }

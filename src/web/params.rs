@@ -18,15 +18,16 @@ pub fn search_request(query_string: &str, library: &Library) -> (SearchRequest, 
         None => query_string,
     };
     // Invalid encodings are read leniently, never refused.
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query_string).unwrap_or_else(|_| {
-        query_string
-            .split('&')
-            .filter_map(|pair| {
-                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-                Some((lossy_decode(k), lossy_decode(v)))
-            })
-            .collect()
-    });
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(query_string).unwrap_or_else(|_| {
+            query_string
+                .split('&')
+                .map(|pair| {
+                    let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+                    (lossy_decode(k), lossy_decode(v))
+                })
+                .collect()
+        });
     let first = |names: &[&str]| {
         pairs
             .iter()
@@ -45,13 +46,19 @@ pub fn search_request(query_string: &str, library: &Library) -> (SearchRequest, 
         if library.trade(trade).is_some() {
             request.trade = Some(trade.to_owned());
         } else {
-            notes.push(format!("Das Gewerk „{}“ gibt es nicht; der Filter wurde ignoriert.", shorten(trade)));
+            notes.push(format!(
+                "Das Gewerk „{}“ gibt es nicht; der Filter wurde ignoriert.",
+                shorten(trade)
+            ));
         }
     }
     if let Some(kind) = first(&["art", "kind"]) {
         match Kind::parse(kind) {
             Some(kind) => request.kind = Some(kind),
-            None => notes.push(format!("Die Art „{}“ gibt es nicht; der Filter wurde ignoriert.", shorten(kind))),
+            None => notes.push(format!(
+                "Die Art „{}“ gibt es nicht; der Filter wurde ignoriert.",
+                shorten(kind)
+            )),
         }
     }
     if let Some(year) = first(&["jahr", "year"]) {
@@ -66,13 +73,19 @@ pub fn search_request(query_string: &str, library: &Library) -> (SearchRequest, 
     if let Some(page) = first(&["seite", "page"]) {
         match page.parse::<usize>() {
             Ok(p @ 1..) => request.page = p.min(MAX_PAGE),
-            _ => notes.push(format!("„{}“ ist keine Seitenzahl; Seite 1 wird gezeigt.", shorten(page))),
+            _ => notes.push(format!(
+                "„{}“ ist keine Seitenzahl; Seite 1 wird gezeigt.",
+                shorten(page)
+            )),
         }
     }
     if let Some(limit) = first(&["limit"]) {
         match limit.parse::<usize>() {
             Ok(l @ 1..) => request.per_page = l.min(MAX_PER_PAGE),
-            _ => notes.push(format!("„{}“ ist keine gültige Anzahl; {DEFAULT_PER_PAGE} Treffer je Seite.", shorten(limit))),
+            _ => notes.push(format!(
+                "„{}“ ist keine gültige Anzahl; {DEFAULT_PER_PAGE} Treffer je Seite.",
+                shorten(limit)
+            )),
         }
     }
     (request, notes)
@@ -81,7 +94,9 @@ pub fn search_request(query_string: &str, library: &Library) -> (SearchRequest, 
 /// Percent-decodes leniently (invalid UTF-8 becomes U+FFFD), `+` as space.
 fn lossy_decode(s: &str) -> String {
     let s = s.replace('+', " ");
-    percent_encoding::percent_decode_str(&s).decode_utf8_lossy().into_owned()
+    percent_encoding::percent_decode_str(&s)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// Cuts echoed input to a readable length.
