@@ -1,13 +1,18 @@
 //! German text analysis: the one place the tantivy tokenizer chain is defined.
 //!
-//! `Gesellenprüfungen` -> `gesellenprufung`: split on non-alphanumerics, drop absurdly
-//! long tokens, lowercase, German Snowball stemming (which also folds ä/ö/ü and the
-//! spellings ae/oe/ue), then ASCII folding (ß -> ss and other accents).
+//! `Gesellenprüfungen` -> `gesellenprufung` (+ `gesell`, `prufung`): split on
+//! non-alphanumerics, drop absurdly long tokens, lowercase, add the parts of compound
+//! words (see [`compound`](super::compound)), German Snowball stemming (which also folds
+//! ä/ö/ü and the spellings ae/oe/ue), then ASCII folding (ß -> ss and other accents).
+
+use std::sync::Arc;
 
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
     TextAnalyzer, TokenStream,
 };
+
+use super::compound::{Decompounder, Lexicon};
 
 /// The name under which the German analyzer is registered with the index.
 pub const GERMAN: &str = "de";
@@ -17,7 +22,7 @@ pub const GERMAN: &str = "de";
 /// 100 bytes is a hash, a URL fragment or garbage.
 pub const MAX_TOKEN_BYTES: usize = 100;
 
-/// Builds the German analyzer.
+/// Builds the German analyzer without compound splitting.
 pub fn german() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
@@ -27,12 +32,65 @@ pub fn german() -> TextAnalyzer {
         .build()
 }
 
-/// The analysed terms of a text, in order.
+/// Builds the German analyzer that also indexes the parts of compound words.
+pub fn german_with_compounds(lexicon: Arc<Lexicon>) -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(Decompounder::new(lexicon))
+        .filter(Stemmer::new(Language::German))
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// The analysed terms of a text, in order (parts of compounds included).
 pub fn terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    groups(analyzer, text)
+        .into_iter()
+        .flat_map(|g| g.terms)
+        .collect()
+}
+
+/// The analysed terms at one position of a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TermGroup {
+    /// The word's position (index among the text's words).
+    pub position: usize,
+    /// The analysed word first, then the parts of a compound (without repeats).
+    pub terms: Vec<String>,
+}
+
+/// The analysed terms of a text grouped by position.
+pub fn groups(analyzer: &mut TextAnalyzer, text: &str) -> Vec<TermGroup> {
+    let mut stream = analyzer.token_stream(text);
+    let mut out: Vec<TermGroup> = Vec::new();
+    while stream.advance() {
+        let token = stream.token();
+        match out.last_mut() {
+            Some(group) if group.position == token.position => {
+                if !group.terms.contains(&token.text) {
+                    group.terms.push(token.text.clone());
+                }
+            }
+            _ => out.push(TermGroup {
+                position: token.position,
+                terms: vec![token.text.clone()],
+            }),
+        }
+    }
+    out
+}
+
+/// The words of a text as typed, lowercased, with their positions (to show and
+/// correct what the reader wrote, rather than its stems).
+pub fn words(text: &str) -> Vec<(usize, String)> {
+    let mut analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(LowerCaser)
+        .build();
     let mut stream = analyzer.token_stream(text);
     let mut out = Vec::new();
     while stream.advance() {
-        out.push(stream.token().text.clone());
+        out.push((stream.token().position, stream.token().text.clone()));
     }
     out
 }

@@ -6,7 +6,10 @@
 
 pub mod analysis;
 pub mod collector;
+pub mod compound;
 pub mod query;
+pub mod spelling;
+pub mod synonyms;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -21,7 +24,9 @@ use crate::content::Kind;
 use crate::library::Library;
 use collector::{DocFacets, FacetedTopDocs, Filter, kind_index};
 pub use query::ParsedQuery;
-use query::QueryFields;
+use query::{Alternative, CORRECTION_WEIGHT, PART_WEIGHT, QueryFields, SYNONYM_WEIGHT};
+use spelling::Speller;
+use synonyms::Synonyms;
 
 /// Results per page on the HTML results page.
 pub const DEFAULT_PER_PAGE: usize = 10;
@@ -31,6 +36,8 @@ pub const MAX_PER_PAGE: usize = 50;
 pub const MAX_PAGE: usize = 100;
 /// Characters per snippet.
 pub const SNIPPET_CHARS: usize = 220;
+/// Most words of one query that are spell-corrected.
+pub const MAX_CORRECTIONS: usize = 4;
 /// Memory for the index writer, per indexing thread.
 const WRITER_BYTES_PER_THREAD: usize = 32 * 1024 * 1024;
 /// The fast field holding a document's position in the library.
@@ -104,6 +111,8 @@ pub struct SearchResults {
     pub facets: Facets,
     /// Whether the query was cut to the limits.
     pub truncated: bool,
+    /// The query with misspelt words corrected, if any were ("Meinten Sie …?").
+    pub did_you_mean: Option<String>,
     /// The page shown (1-based, clamped to the last page).
     pub page: usize,
     /// Number of pages.
@@ -116,6 +125,8 @@ pub struct SearchIndex {
     fields: QueryFields,
     body: tantivy::schema::Field,
     analyzer: TextAnalyzer,
+    speller: Speller,
+    synonyms: Synonyms,
     facets: Arc<[DocFacets]>,
     texts: Vec<String>,
     trade_slugs: Vec<String>,
@@ -135,38 +146,31 @@ impl SearchIndex {
         let body = builder.add_text_field("body", text);
         let doc = builder.add_u64_field(DOC_FIELD, FAST | STORED);
         let index = Index::create_in_ram(builder.build());
+
+        // The texts to index, and from them the lexicon for compound splitting.
+        let texts: Vec<IndexText> = library.documents.iter().map(IndexText::of).collect();
+        let lexicon =
+            Arc::new(compound::Lexicon::build(texts.iter().flat_map(|t| {
+                [t.title.as_str(), t.headings.as_str(), t.body.as_str()]
+            })));
+        let analyzer = analysis::german_with_compounds(Arc::clone(&lexicon));
         index
             .tokenizers()
-            .register(analysis::GERMAN, analysis::german());
+            .register(analysis::GERMAN, analyzer.clone());
 
         let threads = threads.clamp(1, 8);
         let mut writer = index
             .writer_with_num_threads::<TantivyDocument>(threads, threads * WRITER_BYTES_PER_THREAD)
             .context("Suchindex konnte nicht angelegt werden")?;
-        let mut texts = Vec::with_capacity(library.documents.len());
-        for (i, d) in library.documents.iter().enumerate() {
+        for (i, text) in texts.iter().enumerate() {
             let mut document = TantivyDocument::default();
-            document.add_text(title, &d.meta.title);
-            let mut heading_text = String::new();
-            for section in &d.rendered.sections {
-                heading_text.push_str(&section.heading);
-                heading_text.push('\n');
-            }
-            document.add_text(headings, &heading_text);
-            let mut body_text = String::new();
-            if let Some(summary) = &d.meta.summary {
-                body_text.push_str(summary);
-                body_text.push('\n');
-            }
-            body_text.push_str(&d.rendered.plain_text());
-            if !d.meta.tags.is_empty() {
-                body_text.push_str(&d.meta.tags.join(" "));
-            }
-            document.add_text(body, &body_text);
+            document.add_text(title, &text.title);
+            document.add_text(headings, &text.headings);
+            document.add_text(body, &text.body);
             document.add_u64(doc, i as u64);
             writer.add_document(document)?;
-            texts.push(body_text);
         }
+        let texts: Vec<String> = texts.into_iter().map(|t| t.body).collect();
         writer
             .commit()
             .context("Suchindex konnte nicht geschrieben werden")?;
@@ -201,7 +205,12 @@ impl SearchIndex {
                 body,
             },
             body,
-            analyzer: analysis::german(),
+            synonyms: Synonyms::parse(
+                library.synonyms.as_deref().unwrap_or(""),
+                &mut analyzer.clone(),
+            ),
+            speller: Speller::new(lexicon),
+            analyzer,
             facets,
             texts,
             trade_slugs,
@@ -211,7 +220,10 @@ impl SearchIndex {
     /// Runs a search. The request's page and size are clamped to the limits.
     pub fn search(&self, request: &SearchRequest) -> anyhow::Result<SearchResults> {
         let mut analyzer = self.analyzer.clone();
-        let parsed = ParsedQuery::parse(&request.q, &mut analyzer);
+        let searcher = self.reader.searcher();
+        let mut parsed = ParsedQuery::parse(&request.q, &mut analyzer);
+        let did_you_mean = self.correct(&mut parsed, &request.q, &searcher, &mut analyzer)?;
+        self.add_synonyms(&mut parsed);
         let query = self.fields.build(&parsed);
         let per_page = request.per_page.clamp(1, MAX_PER_PAGE);
         let page = request.page.clamp(1, MAX_PAGE);
@@ -235,7 +247,6 @@ impl SearchIndex {
             trade_count: self.trade_slugs.len(),
             doc_field: DOC_FIELD,
         };
-        let searcher = self.reader.searcher();
         let collected = searcher.search(&*query, &collector)?;
 
         let pages = collected.total.div_ceil(per_page).clamp(1, MAX_PAGE);
@@ -283,15 +294,140 @@ impl SearchIndex {
             hits,
             facets,
             truncated: parsed.truncated,
+            did_you_mean,
             page,
             pages,
         })
+    }
+
+    /// Adds spelling corrections for words the index does not know, and returns the
+    /// corrected query text for "Meinten Sie …?".
+    fn correct(
+        &self,
+        parsed: &mut ParsedQuery,
+        text: &str,
+        searcher: &tantivy::Searcher,
+        analyzer: &mut TextAnalyzer,
+    ) -> anyhow::Result<Option<String>> {
+        let mut corrected = text.to_owned();
+        let mut any = false;
+        let mut done = 0;
+        for group in &mut parsed.groups {
+            if done >= MAX_CORRECTIONS {
+                break;
+            }
+            if self.document_frequency(searcher, &group.term)? > 0 {
+                continue;
+            }
+            let Some(correction) = self.speller.correct(&group.word) else {
+                continue;
+            };
+            done += 1;
+            for (i, alt) in analysis::groups(analyzer, &correction.word)
+                .into_iter()
+                .take(1)
+                .flat_map(|g| g.terms)
+                .enumerate()
+            {
+                let weight = if i == 0 {
+                    CORRECTION_WEIGHT
+                } else {
+                    CORRECTION_WEIGHT * PART_WEIGHT
+                };
+                group.add(&[alt], weight);
+            }
+            if let Some(replaced) = replace_word(&corrected, &group.word, &correction.word) {
+                corrected = replaced;
+                any = true;
+            }
+        }
+        Ok(any.then_some(corrected))
+    }
+
+    /// Adds the other entries of synonym groups that the query's words match.
+    fn add_synonyms(&self, parsed: &mut ParsedQuery) {
+        if self.synonyms.is_empty() {
+            return;
+        }
+        let terms: Vec<String> = parsed.groups.iter().map(|g| g.term.clone()).collect();
+        let refs: Vec<&str> = terms.iter().map(String::as_str).collect();
+        for expansion in self.synonyms.expand(&refs) {
+            for alternative in expansion.alternatives {
+                if expansion.len == 1 {
+                    parsed.groups[expansion.start].add(&alternative, SYNONYM_WEIGHT);
+                } else {
+                    parsed.extra.push(Alternative {
+                        terms: alternative,
+                        weight: SYNONYM_WEIGHT,
+                    });
+                }
+            }
+        }
+    }
+
+    /// In how many documents a term occurs in any text field.
+    fn document_frequency(&self, searcher: &tantivy::Searcher, term: &str) -> anyhow::Result<u64> {
+        let mut total = 0;
+        for field in [self.fields.title, self.fields.headings, self.fields.body] {
+            total += searcher.doc_freq(&tantivy::Term::from_field_text(field, term))?;
+        }
+        Ok(total)
     }
 
     /// A snippet generator that highlights the query's analysed terms in the body.
     fn snippet_generator(&self, parsed: &ParsedQuery, analyzer: &TextAnalyzer) -> SnippetGenerator {
         let terms: BTreeMap<String, f32> = parsed.all_terms().map(|t| (t.clone(), 1.0)).collect();
         SnippetGenerator::new(terms, analyzer.clone(), self.body, SNIPPET_CHARS)
+    }
+}
+
+/// Replaces a lowercase word in the reader's text, whatever its case there.
+fn replace_word(text: &str, word: &str, replacement: &str) -> Option<String> {
+    let lower = text.to_lowercase();
+    // Lowercasing can change byte lengths; only replace when it did not.
+    if lower.len() != text.len() {
+        return None;
+    }
+    let at = lower.match_indices(word).find(|(i, _)| {
+        let before = lower[..*i].chars().next_back();
+        let after = lower[i + word.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })?;
+    let mut out = String::with_capacity(text.len() + replacement.len());
+    out.push_str(&text[..at.0]);
+    out.push_str(replacement);
+    out.push_str(&text[at.0 + word.len()..]);
+    Some(out)
+}
+
+/// The text of one document as it is indexed.
+struct IndexText {
+    title: String,
+    headings: String,
+    body: String,
+}
+
+impl IndexText {
+    fn of(d: &crate::content::Document) -> IndexText {
+        let mut headings = String::new();
+        for section in &d.rendered.sections {
+            headings.push_str(&section.heading);
+            headings.push('\n');
+        }
+        let mut body = String::new();
+        if let Some(summary) = &d.meta.summary {
+            body.push_str(summary);
+            body.push('\n');
+        }
+        body.push_str(&d.rendered.plain_text());
+        if !d.meta.tags.is_empty() {
+            body.push_str(&d.meta.tags.join(" "));
+        }
+        IndexText {
+            title: d.meta.title.clone(),
+            headings,
+            body,
+        }
     }
 }
 

@@ -4,10 +4,16 @@
 //! is words, and every word goes through the same German analyzer as the documents.
 //! Punctuation, operators and unbalanced quotes are therefore just text, and no input
 //! can make query building fail.
+//!
+//! Each word becomes a group of weighted alternatives: the word itself, the parts of a
+//! compound, a spelling correction, synonyms. A document scores for the best field of
+//! each alternative (title over headings over body), and gets a constant bonus for
+//! every group it matches, so documents that match more of the query's words rank first.
 
 use tantivy::Term;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, PhraseQuery,
+    Query, QueryClone, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
@@ -16,22 +22,74 @@ use super::analysis;
 
 /// Longest query text that is searched; the rest is cut with a note to the reader.
 pub const MAX_QUERY_CHARS: usize = 300;
-/// Most analysed terms (words and phrase words together) that are searched.
+/// Most words (outside and inside phrases) that are searched.
 pub const MAX_TERMS: usize = 24;
 /// Weight of a title match relative to the body.
 pub const TITLE_BOOST: f32 = 4.0;
 /// Weight of a heading match relative to the body.
 pub const HEADINGS_BOOST: f32 = 2.0;
+/// Weight of a compound's part relative to the whole word.
+pub const PART_WEIGHT: f32 = 0.4;
+/// Weight of a spelling correction relative to a word typed correctly.
+pub const CORRECTION_WEIGHT: f32 = 0.7;
+/// Weight of a synonym relative to the word typed.
+pub const SYNONYM_WEIGHT: f32 = 0.8;
+/// Score added for every query word a document matches (coordination).
+pub const COORDINATION_BONUS: f32 = 1.0;
 /// How much the other fields count beside the best-matching field of a term.
 const TIE_BREAKER: f32 = 0.2;
 
-/// A query as the reader typed it, split into analysed words and phrases.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ParsedQuery {
-    /// Analysed terms of the words outside quotes, without repeats.
+/// One way to match a query word: all of `terms` (usually one), with a weight.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alternative {
+    /// Analysed terms that must all match.
     pub terms: Vec<String>,
-    /// Analysed terms of each quoted phrase.
+    /// Relative weight (1.0 for the word as typed).
+    pub weight: f32,
+}
+
+impl Alternative {
+    fn single(term: &str, weight: f32) -> Alternative {
+        Alternative {
+            terms: vec![term.to_owned()],
+            weight,
+        }
+    }
+}
+
+/// A query word with the ways it may match.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    /// The word as typed, lowercased (for corrections and "Meinten Sie").
+    pub word: String,
+    /// The analysed word.
+    pub term: String,
+    /// The word itself first, then compound parts, corrections and synonyms.
+    pub alternatives: Vec<Alternative>,
+}
+
+impl Group {
+    /// Adds the analysed terms of another spelling or synonym, weighted.
+    pub fn add(&mut self, terms: &[String], weight: f32) {
+        if terms.is_empty() || self.alternatives.iter().any(|a| a.terms == terms) {
+            return;
+        }
+        self.alternatives.push(Alternative {
+            terms: terms.to_vec(),
+            weight,
+        });
+    }
+}
+
+/// A query as the reader typed it, split into analysed words and phrases.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ParsedQuery {
+    /// One group per word outside quotes; words are not repeated.
+    pub groups: Vec<Group>,
+    /// Analysed words of each quoted phrase (without compound parts).
     pub phrases: Vec<Vec<String>>,
+    /// Alternatives that span several words (a multi-word synonym entry matched).
+    pub extra: Vec<Alternative>,
     /// Whether the text was cut to the limits.
     pub truncated: bool,
 }
@@ -52,20 +110,40 @@ impl ParsedQuery {
         // Odd-numbered pieces between `"` are phrases; an unclosed quote simply
         // makes the rest a phrase.
         for (i, piece) in text.split('"').enumerate() {
-            let terms = analysis::terms(analyzer, piece);
-            if terms.len() > budget {
+            let groups = analysis::groups(analyzer, piece);
+            if groups.len() > budget {
                 truncated = true;
             }
-            let terms: Vec<String> = terms.into_iter().take(budget).collect();
-            budget -= terms.len();
-            if i % 2 == 1 && terms.len() > 1 {
-                parsed.phrases.push(terms);
-            } else {
-                for term in terms {
-                    if !parsed.terms.contains(&term) {
-                        parsed.terms.push(term);
-                    }
+            let groups: Vec<analysis::TermGroup> = groups.into_iter().take(budget).collect();
+            budget -= groups.len();
+            if i % 2 == 1 && groups.len() > 1 {
+                parsed
+                    .phrases
+                    .push(groups.into_iter().map(|g| g.terms[0].clone()).collect());
+                continue;
+            }
+            let words = analysis::words(piece);
+            for group in groups {
+                let term = group.terms[0].clone();
+                if parsed.groups.iter().any(|g| g.term == term) {
+                    continue;
                 }
+                let word = words
+                    .iter()
+                    .find(|(p, _)| *p == group.position)
+                    .map(|(_, w)| w.clone())
+                    .unwrap_or_else(|| term.clone());
+                let mut alternatives = vec![Alternative::single(&term, 1.0)];
+                alternatives.extend(
+                    group.terms[1..]
+                        .iter()
+                        .map(|t| Alternative::single(t, PART_WEIGHT)),
+                );
+                parsed.groups.push(Group {
+                    word,
+                    term,
+                    alternatives,
+                });
             }
         }
         parsed.truncated = truncated;
@@ -74,12 +152,16 @@ impl ParsedQuery {
 
     /// Whether nothing searchable is left (then filters alone decide).
     pub fn is_empty(&self) -> bool {
-        self.terms.is_empty() && self.phrases.is_empty()
+        self.groups.is_empty() && self.phrases.is_empty()
     }
 
     /// Every analysed term, for highlighting.
     pub fn all_terms(&self) -> impl Iterator<Item = &String> {
-        self.terms.iter().chain(self.phrases.iter().flatten())
+        self.groups
+            .iter()
+            .flat_map(|g| g.alternatives.iter().flat_map(|a| a.terms.iter()))
+            .chain(self.phrases.iter().flatten())
+            .chain(self.extra.iter().flat_map(|a| a.terms.iter()))
     }
 }
 
@@ -95,55 +177,89 @@ pub struct QueryFields {
 }
 
 impl QueryFields {
-    /// Builds the tantivy query: every word may match (OR), each in its best field
-    /// (title over headings over body); every phrase must match.
+    /// Builds the tantivy query: every word may match (OR) through any of its
+    /// alternatives; every phrase must match.
     pub fn build(&self, parsed: &ParsedQuery) -> Box<dyn Query> {
         if parsed.is_empty() {
             return Box::new(AllQuery);
         }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for term in &parsed.terms {
-            clauses.push((Occur::Should, self.term_query(term)));
+        for group in &parsed.groups {
+            let alternatives: Vec<(Occur, Box<dyn Query>)> = group
+                .alternatives
+                .iter()
+                .map(|a| (Occur::Should, self.alternative(a)))
+                .collect();
+            let group_query: Box<dyn Query> = Box::new(BooleanQuery::new(alternatives));
+            // A constant bonus per matched word ranks documents that match more of
+            // the query's words first, whatever the words' frequencies.
+            clauses.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(
+                    group_query.box_clone(),
+                    COORDINATION_BONUS,
+                )),
+            ));
+            clauses.push((Occur::Should, group_query));
+        }
+        for extra in &parsed.extra {
+            clauses.push((Occur::Should, self.alternative(extra)));
         }
         for phrase in &parsed.phrases {
-            let per_field: Vec<Box<dyn Query>> = [
-                (self.title, TITLE_BOOST),
-                (self.headings, HEADINGS_BOOST),
-                (self.body, 1.0),
-            ]
-            .into_iter()
-            .map(|(field, boost)| {
-                let terms: Vec<Term> = phrase
-                    .iter()
-                    .map(|t| Term::from_field_text(field, t))
-                    .collect();
-                boosted(Box::new(PhraseQuery::new(terms)), boost)
-            })
-            .collect();
+            let per_field: Vec<Box<dyn Query>> = self
+                .weighted_fields()
+                .map(|(field, boost)| {
+                    let terms: Vec<Term> = phrase
+                        .iter()
+                        .map(|t| Term::from_field_text(field, t))
+                        .collect();
+                    boosted(Box::new(PhraseQuery::new(terms)), boost)
+                })
+                .collect();
             clauses.push((Occur::Must, Box::new(DisjunctionMaxQuery::new(per_field))));
         }
         Box::new(BooleanQuery::new(clauses))
     }
 
+    /// One alternative: all its terms must match, each in its best field.
+    fn alternative(&self, alternative: &Alternative) -> Box<dyn Query> {
+        let query = if alternative.terms.len() == 1 {
+            self.term_query(&alternative.terms[0])
+        } else {
+            let musts = alternative
+                .terms
+                .iter()
+                .map(|t| (Occur::Must, self.term_query(t)))
+                .collect();
+            Box::new(BooleanQuery::new(musts))
+        };
+        boosted(query, alternative.weight)
+    }
+
     fn term_query(&self, term: &str) -> Box<dyn Query> {
-        let per_field: Vec<Box<dyn Query>> = [
+        let per_field: Vec<Box<dyn Query>> = self
+            .weighted_fields()
+            .map(|(field, boost)| {
+                let query = TermQuery::new(
+                    Term::from_field_text(field, term),
+                    IndexRecordOption::WithFreqs,
+                );
+                boosted(Box::new(query), boost)
+            })
+            .collect();
+        Box::new(DisjunctionMaxQuery::with_tie_breaker(
+            per_field,
+            TIE_BREAKER,
+        ))
+    }
+
+    fn weighted_fields(&self) -> impl Iterator<Item = (Field, f32)> {
+        [
             (self.title, TITLE_BOOST),
             (self.headings, HEADINGS_BOOST),
             (self.body, 1.0),
         ]
         .into_iter()
-        .map(|(field, boost)| {
-            let query = TermQuery::new(
-                Term::from_field_text(field, term),
-                IndexRecordOption::WithFreqs,
-            );
-            boosted(Box::new(query), boost)
-        })
-        .collect();
-        Box::new(DisjunctionMaxQuery::with_tie_breaker(
-            per_field,
-            TIE_BREAKER,
-        ))
     }
 }
 
@@ -166,7 +282,10 @@ mod tests {
     #[test]
     fn words_and_phrases() {
         let p = parse(r#"Bäcker "Teil 1 schriftlich" Prüfung bäcker"#);
-        assert_eq!(p.terms, ["back", "prufung"]);
+        let terms: Vec<&str> = p.groups.iter().map(|g| g.term.as_str()).collect();
+        assert_eq!(terms, ["back", "prufung"]);
+        let words: Vec<&str> = p.groups.iter().map(|g| g.word.as_str()).collect();
+        assert_eq!(words, ["bäcker", "prüfung"]);
         assert_eq!(p.phrases, [vec!["teil", "1", "schriftlich"]]);
         assert!(!p.truncated);
     }
@@ -184,7 +303,7 @@ mod tests {
             "a\"b",
         ] {
             let p = parse(text);
-            assert!(p.terms.len() + p.phrases.len() <= MAX_TERMS, "{text}");
+            assert!(p.groups.len() + p.phrases.len() <= MAX_TERMS, "{text}");
         }
         assert!(parse("\"*()\"").is_empty());
     }
@@ -195,6 +314,6 @@ mod tests {
         assert!(p.truncated);
         let p = parse(&(0..100).map(|i| format!("w{i} ")).collect::<String>());
         assert!(p.truncated);
-        assert_eq!(p.terms.len(), MAX_TERMS);
+        assert_eq!(p.groups.len(), MAX_TERMS);
     }
 }
