@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 
 pub mod assets;
+pub mod calendar;
 pub mod check;
 pub mod config;
 pub mod content;
