@@ -111,6 +111,12 @@ pub fn layout(chrome: &Chrome, head: &Head<'_>, main: Markup) -> Markup {
                             span.brand-name { (s.name) }
                             span.brand-title { (s.title) }
                         }
+                        nav.main-nav aria-label="Hauptnavigation" {
+                            ul {
+                                li { a href=(DATES_URL) { "Termine" } }
+                                li { a href=(NOTICES_URL) { "Hinweise" } }
+                            }
+                        }
                         form.header-search role="search" action="/suche" method="get" {
                             label.visually-hidden for="kopf-suche" { "Suchbegriff" }
                             input #kopf-suche type="search" name="q" value=[head.query]
