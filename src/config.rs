@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::content::ContentSource;
+use crate::content::{ContentSource, Date};
 
 /// werkbank – das Ausweichportal für Ausbildung, Prüfungen und Kurse.
 ///
@@ -55,6 +55,17 @@ pub struct ServeArgs {
     #[arg(long, env = "WERKBANK_NOTICE", value_name = "TEXT")]
     pub notice: Option<String>,
 
+    /// Öffentliche Adresse des Portals, z. B. `https://portal.hwk-musterstadt.de`, für die
+    /// Links in Kalender- und Hinweis-Feeds. Ohne Angabe wird sie aus der Anfrage
+    /// (Host-Kopfzeile) abgeleitet.
+    #[arg(long, env = "WERKBANK_BASE_URL", value_name = "URL", value_parser = parse_base_url)]
+    pub base_url: Option<String>,
+
+    /// Vorschau: Termine und Hinweise so zeigen, als wäre heute dieses Datum
+    /// (JJJJ-MM-TT). Ohne Angabe gilt das aktuelle Datum in Deutschland.
+    #[arg(long, env = "WERKBANK_TODAY", value_name = "DATUM", value_parser = parse_date)]
+    pub today: Option<Date>,
+
     /// Anzahl der Worker-Threads (Standard: einer pro CPU-Kern).
     #[arg(long, env = "WERKBANK_WORKERS", value_name = "ANZAHL", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub workers: Option<u16>,
@@ -79,6 +90,10 @@ pub struct ServeConfig {
     pub notice: Option<String>,
     /// HTTP worker threads.
     pub workers: usize,
+    /// The public address for absolute links in feeds (no trailing slash).
+    pub base_url: Option<String>,
+    /// A fixed "today" (previews and tests); `None` follows the real date.
+    pub today: Option<Date>,
 }
 
 impl ServeConfig {
@@ -92,6 +107,8 @@ impl ServeConfig {
                 .workers
                 .map(usize::from)
                 .unwrap_or_else(crate::available_cores),
+            base_url: args.base_url,
+            today: args.today,
         }
     }
 
@@ -102,6 +119,8 @@ impl ServeConfig {
             source: ContentSource::Embedded,
             notice: None,
             workers: 2,
+            base_url: None,
+            today: None,
         }
     }
 }
@@ -111,5 +130,60 @@ pub fn source_of(content: Option<PathBuf>) -> ContentSource {
     match content {
         Some(dir) => ContentSource::Folder(dir),
         None => ContentSource::Embedded,
+    }
+}
+
+/// Parses `--today`: exactly `JJJJ-MM-TT`.
+fn parse_date(value: &str) -> Result<Date, String> {
+    Date::parse(value)
+        .ok_or_else(|| format!("„{value}“ ist kein gültiges Datum (erwartet JJJJ-MM-TT)"))
+}
+
+/// Parses `--base-url`: `http://` or `https://`, a host, optionally a port and a path;
+/// no query, fragment, spaces or quotes (it is written into feeds and links).
+fn parse_base_url(value: &str) -> Result<String, String> {
+    let value = value.trim().trim_end_matches('/');
+    let rest = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"))
+        .ok_or_else(|| format!("„{value}“ muss mit http:// oder https:// beginnen"))?;
+    let host = rest.split('/').next().unwrap_or_default();
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "-._~/:[]%".contains(c);
+    if host.is_empty() || !rest.chars().all(allowed) {
+        return Err(format!(
+            "„{value}“ ist keine gültige Adresse (z. B. https://portal.example.org)"
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_are_checked_and_trimmed() {
+        assert_eq!(
+            parse_base_url("https://portal.example.org/").unwrap(),
+            "https://portal.example.org"
+        );
+        assert_eq!(
+            parse_base_url("http://127.0.0.1:8080/werkbank").unwrap(),
+            "http://127.0.0.1:8080/werkbank"
+        );
+        for bad in [
+            "portal.example.org",
+            "https://",
+            "https://a b",
+            "https://a\"<x",
+        ] {
+            assert!(parse_base_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn today_must_be_a_date() {
+        assert!(parse_date("2026-11-26").is_ok());
+        assert!(parse_date("26.11.2026").is_err());
     }
 }

@@ -1,13 +1,15 @@
 //! werkbank: an offline fallback portal for chambers of crafts.
 //!
 //! Data flows one way: [`content`] (files -> documents) -> [`library`] (sections,
-//! trades) -> [`search`] (tantivy index) -> [`state`] (everything, pre-rendered) ->
-//! [`web`] (actix-web handlers) using [`views`] (maud templates). Only `web` knows HTTP.
+//! trades) -> [`calendar`] (events, notices) and [`search`] (tantivy index) ->
+//! [`state`] (everything, pre-rendered) -> [`web`] (actix-web handlers) using
+//! [`views`] (maud templates). Only `web` knows HTTP.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod assets;
+pub mod calendar;
 pub mod check;
 pub mod config;
 pub mod content;

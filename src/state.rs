@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use anyhow::Context;
 use sha2::{Digest, Sha256};
 
+use crate::calendar::{Calendar, Clock};
 use crate::content::ContentSource;
 use crate::library::Library;
 use crate::search::SearchIndex;
@@ -20,6 +21,10 @@ pub struct BuildOptions {
     pub notice: Option<String>,
     /// Threads for indexing.
     pub threads: usize,
+    /// Where "today" comes from for dates and notices.
+    pub clock: Clock,
+    /// The public address for absolute links in feeds, if configured.
+    pub base_url: Option<String>,
 }
 
 /// A pre-rendered HTML page.
@@ -47,8 +52,13 @@ pub struct State {
     pub index: SearchIndex,
     /// Layout values shared by all pages.
     pub chrome: Chrome,
-    /// The start page.
-    pub home: Page,
+    /// Every event, with stable ids, for the date pages and feeds.
+    pub calendar: Calendar,
+    /// Where "today" comes from. Pages that depend on the date (start page, dates,
+    /// notices) are rendered per request, so a server that runs for weeks moves on.
+    pub clock: Clock,
+    /// The public address for absolute links in feeds, if configured.
+    pub base_url: Option<String>,
     /// Documents and sections by URL, rendered once.
     pub pages: HashMap<String, Page>,
     /// The 404 page.
@@ -88,13 +98,15 @@ impl State {
             let html = views::section(&chrome, &library, section).into_string();
             pages.insert(section.url.clone(), Page::new(html));
         }
-        let home = Page::new(views::home(&chrome, &library).into_string());
+        let calendar = Calendar::build(&library);
         let not_found = Page::new(views::not_found(&chrome).into_string());
         Ok(State {
             library,
             index,
             chrome,
-            home,
+            calendar,
+            clock: options.clock,
+            base_url: options.base_url.clone(),
             pages,
             not_found,
         })

@@ -174,9 +174,25 @@ pub fn parse(file: &str, yaml: &str) -> Result<FrontMatter, ContentError> {
     let updated = date(raw.updated, "updated")?;
     let valid_until = date(raw.valid_until, "valid_until")?;
 
-    let mut events = Vec::with_capacity(raw.events.len());
+    let mut events: Vec<Event> = Vec::with_capacity(raw.events.len());
     for event in raw.events {
-        events.push(event.validate(file, &at)?);
+        let event = event.validate(file, &at)?;
+        // Title and original start identify an event in calendars (its UID); two
+        // alike would overwrite each other in people's calendar apps.
+        if let Some(twin) = events
+            .iter()
+            .find(|e| e.title == event.title && e.start == event.start)
+        {
+            return Err(ContentError::new(
+                file,
+                event.line,
+                format!(
+                    "Termin doppelt: gleicher Titel und Beginn wie der Termin in Zeile {}",
+                    twin.line
+                ),
+            ));
+        }
+        events.push(event);
     }
 
     let summary = raw
@@ -472,6 +488,11 @@ mod tests {
                 "---\ntitle: A\nevents:\n  - title: E\n    start: 2026-03-12T10:00\n    raum: 3\n---\n",
                 "a/b.md:6: ",
                 "raum",
+            ),
+            (
+                "---\ntitle: A\nevents:\n  - title: E\n    start: 2026-03-12T10:00\n  - title: E\n    start: 2026-03-12T10:00\n---\n",
+                "a/b.md:6: ",
+                "Zeile 4",
             ),
             (
                 "---\ntitle: [A\n---\n",

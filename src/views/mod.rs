@@ -4,16 +4,21 @@
 //! Views know nothing of HTTP: they take the library and plain values and return
 //! markup. The layout (header, banner, footer) is in [`layout`].
 
+mod calendar;
 mod pages;
 mod search;
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
+pub use calendar::{DATES_URL, DatesPage, NOTICES_FEED_URL, NoticesPage, dates, notices};
 pub use pages::{document, home, not_found, problem, section};
-pub use search::{SearchPage, search, search_url, snippet_html};
+pub use search::{DATES_PER_HIT, SearchPage, search, search_url, snippet_html};
 
 use crate::content::SiteSettings;
 use crate::library::Library;
+
+/// The notices board's address.
+pub const NOTICES_URL: &str = "/hinweise";
 
 /// What every page shows around its content, fixed for one content version.
 #[derive(Debug, Clone)]
@@ -37,15 +42,19 @@ impl Chrome {
     pub fn new(library: &Library, notice: Option<&str>) -> Chrome {
         let assets = crate::assets::assets();
         let settings = library.settings.clone();
+        let notice = notice.map(str::trim).filter(|n| !n.is_empty());
         let banner = notice
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
             .map(str::to_owned)
             .or_else(|| settings.banner.clone());
-        let banner_link = settings
-            .banner_link
-            .clone()
-            .filter(|link| link.starts_with('/') && !link.starts_with("//"));
+        // The settings file's link belongs to its own banner text; a banner from the
+        // command line links to the notices board, where the details will be.
+        let banner_link = match notice {
+            Some(_) => Some(NOTICES_URL.to_owned()),
+            None => settings
+                .banner_link
+                .clone()
+                .filter(|link| link.starts_with('/') && !link.starts_with("//")),
+        };
         let footer_links = [
             ("/kontakt", "Kontakt"),
             ("/impressum", "Impressum"),
@@ -101,6 +110,12 @@ pub fn layout(chrome: &Chrome, head: &Head<'_>, main: Markup) -> Markup {
                         a.brand href="/" {
                             span.brand-name { (s.name) }
                             span.brand-title { (s.title) }
+                        }
+                        nav.main-nav aria-label="Hauptnavigation" {
+                            ul {
+                                li { a href=(DATES_URL) { "Termine" } }
+                                li { a href=(NOTICES_URL) { "Hinweise" } }
+                            }
                         }
                         form.header-search role="search" action="/suche" method="get" {
                             label.visually-hidden for="kopf-suche" { "Suchbegriff" }

@@ -2,15 +2,29 @@
 
 use maud::{Markup, html};
 
+use super::calendar::{document_events, home_sections};
 use super::{Chrome, Head, layout, trusted};
-use crate::content::{Document, Event, EventStatus, Kind};
+use crate::calendar::{Calendar, Filter, notices};
+use crate::content::{Date, Document, Kind};
 use crate::library::{Library, Section};
 
 /// How many documents the start page lists as new.
 pub const NEWEST_ON_HOME: usize = 8;
+/// How many upcoming dates the start page lists.
+pub const DATES_ON_HOME: usize = 5;
+/// How many current notices the start page lists.
+pub const NOTICES_ON_HOME: usize = 5;
 
-/// The start page: what the portal is, search, trades, other sections, newest documents.
-pub fn home(chrome: &Chrome, lib: &Library) -> Markup {
+/// The start page: what the portal is, search, current notices, next dates, trades,
+/// other sections, newest documents. It depends on `today`, so it is rendered per request.
+pub fn home(chrome: &Chrome, lib: &Library, calendar: &Calendar, today: Date) -> Markup {
+    let next: Vec<_> = calendar
+        .upcoming(today, &Filter::default())
+        .into_iter()
+        .take(DATES_ON_HOME)
+        .collect();
+    let mut current = notices::current(lib, today);
+    current.truncate(NOTICES_ON_HOME);
     let s = &chrome.settings;
     let root = lib.sections.get("/");
     let trade_urls: Vec<&str> = lib.trades.iter().map(|t| t.url.as_str()).collect();
@@ -39,6 +53,7 @@ pub fn home(chrome: &Chrome, lib: &Library) -> Markup {
         @if let Some(index) = root.and_then(|r| r.index) {
             div.prose { (trusted(&lib.documents[index].rendered.html)) }
         }
+        (home_sections(&next, &current, today))
         @if !lib.trades.is_empty() {
             section aria-labelledby="gewerke" {
                 h2 #gewerke { "Gewerke" }
@@ -69,7 +84,12 @@ pub fn home(chrome: &Chrome, lib: &Library) -> Markup {
                 }
             }
         }
-        @let newest = lib.newest(NEWEST_ON_HOME);
+        @let newest: Vec<&Document> = lib
+            .newest(usize::MAX)
+            .into_iter()
+            .filter(|d| !notices::is_notice(d) || notices::is_current(d, today))
+            .take(NEWEST_ON_HOME)
+            .collect();
         @if !newest.is_empty() {
             section aria-labelledby="neu" {
                 h2 #neu { "Zuletzt aktualisiert" }
@@ -172,12 +192,7 @@ pub fn document(chrome: &Chrome, lib: &Library, doc: &Document) -> Markup {
                 }
             }
             div.prose { (trusted(&doc.rendered.html)) }
-            @if !meta.events.is_empty() {
-                section.events aria-labelledby="termine-titel" {
-                    h2 #termine-titel { "Termine" }
-                    ul.event-list { @for event in &meta.events { (event_item(event)) } }
-                }
-            }
+            (document_events(lib, doc))
             @if !attachments.is_empty() {
                 section aria-labelledby="anhaenge-titel" {
                     h2 #anhaenge-titel { "Dateien zum Herunterladen" }
@@ -289,6 +304,9 @@ fn doc_meta(lib: &Library, doc: &Document) -> Markup {
             @if let Some(updated) = meta.updated {
                 " " span.stand { "Stand: " time datetime=(updated.to_string()) { (updated.german()) } }
             }
+            @if let Some(until) = meta.valid_until {
+                " " span.stand { "gültig bis " time datetime=(until.to_string()) { (until.german()) } }
+            }
         }
     }
 }
@@ -300,49 +318,6 @@ fn doc_item(lib: &Library, doc: &Document) -> Markup {
             a href=(doc.url) { (doc.meta.title) }
             @if let Some(summary) = &doc.meta.summary { p { (summary) } }
             (doc_meta(lib, doc))
-        }
-    }
-}
-
-/// One date with its status spelled out (never by colour alone).
-fn event_item(event: &Event) -> Markup {
-    let when = |start: crate::content::DateTime, end: Option<crate::content::DateTime>| {
-        let mut text = format!("{}, {} Uhr", start.date().german(), start.clock());
-        if let Some(end) = end {
-            if end.date() == start.date() {
-                text.push_str(&format!(" bis {} Uhr", end.clock()));
-            } else {
-                text.push_str(&format!(
-                    " bis {}, {} Uhr",
-                    end.date().german(),
-                    end.clock()
-                ));
-            }
-        }
-        text
-    };
-    let class = match event.status {
-        EventStatus::FindetStatt => "event",
-        EventStatus::Verschoben => "event event-moved",
-        EventStatus::Abgesagt => "event event-cancelled",
-    };
-    html! {
-        li class=(class) {
-            strong { (event.title) }
-            @if event.status != EventStatus::FindetStatt {
-                " " span.status { "(" (event.status.label()) ")" }
-            }
-            br;
-            @if event.status == EventStatus::FindetStatt {
-                time datetime=(event.start.to_string()) { (when(event.start, event.end)) }
-            } @else {
-                s { time datetime=(event.start.to_string()) { (when(event.start, event.end)) } }
-            }
-            @if let Some(new_start) = event.new_start {
-                br; "Neuer Termin: " time datetime=(new_start.to_string()) { (when(new_start, event.new_end)) }
-            }
-            @if let Some(location) = &event.location { br; "Ort: " (location) }
-            @if let Some(note) = &event.note { br; em { (note) } }
         }
     }
 }

@@ -4,6 +4,8 @@
 use maud::{Markup, html};
 
 use super::{Chrome, Head, layout};
+use crate::calendar::Calendar;
+use crate::content::Date;
 use crate::library::Library;
 use crate::search::{Fragment, SearchRequest, SearchResults};
 
@@ -15,7 +17,14 @@ pub struct SearchPage<'a> {
     pub results: &'a SearchResults,
     /// Notes about the input (cut query, ignored filter values).
     pub notes: &'a [String],
+    /// The events, for the upcoming dates of each hit.
+    pub calendar: &'a Calendar,
+    /// Today in Germany.
+    pub today: Date,
 }
+
+/// How many upcoming dates a search hit shows.
+pub const DATES_PER_HIT: usize = 3;
 
 /// The results page.
 pub fn search(chrome: &Chrome, lib: &Library, page: &SearchPage<'_>) -> Markup {
@@ -110,6 +119,7 @@ pub fn search(chrome: &Chrome, lib: &Library, page: &SearchPage<'_>) -> Markup {
                             }
                             @if let Some(year) = doc.meta.year { " " span.tag { (year) ". Ausbildungsjahr" } }
                         }
+                        (super::calendar::hit_dates(&page.calendar.next_for_document(hit.doc, page.today, DATES_PER_HIT)))
                     }
                 }
             }

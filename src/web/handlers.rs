@@ -10,14 +10,17 @@ use super::params;
 use super::respond::{self, CACHE_IMMUTABLE, CACHE_REVALIDATE};
 use crate::assets;
 use crate::search::SearchResults;
-use crate::state::{State, etag_of};
+use crate::state::{Page, State, etag_of};
 use crate::views::{self, SearchPage};
 
 type Data = web::Data<Shared>;
 
 /// `/`: the start page.
 pub async fn home(req: HttpRequest, shared: Data) -> HttpResponse {
-    respond::page(&req, &shared.load().home)
+    let state = shared.load();
+    let today = state.clock.today();
+    let html = views::home(&state.chrome, &state.library, &state.calendar, today);
+    respond::page(&req, &Page::new(html.into_string()))
 }
 
 /// `/suche?q=&gewerk=&art=&jahr=&seite=`: the results page.
@@ -33,6 +36,8 @@ pub async fn search_page(req: HttpRequest, shared: Data) -> HttpResponse {
         request: &request,
         results: &results,
         notes: &notes,
+        calendar: &state.calendar,
+        today: state.clock.today(),
     };
     respond::html(
         StatusCode::OK,
@@ -229,6 +234,8 @@ struct ApiHit<'a> {
     kind: &'static str,
     year: Option<u8>,
     score: f32,
+    /// The document's next dates (see [`super::calendar::ApiEvent`]).
+    events: Vec<super::calendar::ApiEvent<'a>>,
 }
 
 #[derive(Serialize)]
@@ -241,6 +248,7 @@ struct ApiFacets {
 impl<'a> ApiResults<'a> {
     fn new(state: &'a State, results: &SearchResults, notes: Vec<String>) -> ApiResults<'a> {
         let lib = &state.library;
+        let today = state.clock.today();
         let hits = results
             .hits
             .iter()
@@ -255,6 +263,12 @@ impl<'a> ApiResults<'a> {
                     kind: doc.meta.kind.slug(),
                     year: doc.meta.year,
                     score: hit.score,
+                    events: state
+                        .calendar
+                        .next_for_document(hit.doc, today, views::DATES_PER_HIT)
+                        .into_iter()
+                        .map(super::calendar::ApiEvent::new)
+                        .collect(),
                 }
             })
             .collect();

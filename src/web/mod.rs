@@ -4,6 +4,7 @@
 //! types ([`params`]), ask the [`State`] and render a view; responses get their
 //! caching headers in `respond` and security headers in [`headers`].
 
+mod calendar;
 mod handlers;
 pub mod headers;
 pub mod params;
@@ -18,6 +19,7 @@ use actix_web::{App, HttpServer, guard, web};
 use anyhow::Context;
 use arc_swap::ArcSwap;
 
+use crate::calendar::Clock;
 use crate::config::ServeConfig;
 use crate::state::{BuildOptions, State};
 
@@ -54,6 +56,8 @@ impl Application {
             source: config.source.clone(),
             notice: config.notice.clone(),
             threads: crate::available_cores(),
+            clock: config.today.map_or(Clock::System, Clock::Fixed),
+            base_url: config.base_url.clone(),
         })?;
         tracing::info!(
             content = %config.source.describe(),
@@ -114,6 +118,30 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/assets/{name}",
             web::route().guard(read()).to(handlers::asset),
+        )
+        .route(
+            "/termine",
+            web::route().guard(read()).to(calendar::dates_page),
+        )
+        .route(
+            "/termine.ics",
+            web::route().guard(read()).to(calendar::all_ics),
+        )
+        .route(
+            "/termine/{file}",
+            web::route().guard(read()).to(calendar::trade_ics),
+        )
+        .route(
+            "/termin/{file}",
+            web::route().guard(read()).to(calendar::event_ics),
+        )
+        .route(
+            "/hinweise",
+            web::route().guard(read()).to(calendar::notices_page),
+        )
+        .route(
+            "/hinweise.xml",
+            web::route().guard(read()).to(calendar::notices_atom),
         )
         .route("/healthz", web::route().guard(read()).to(handlers::healthz))
         .route(
