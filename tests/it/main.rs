@@ -6,5 +6,6 @@
 //! it is small and written for the tests, so tests may rely on its exact documents.
 
 mod helpers;
+mod ops;
 mod pages;
 mod search;
