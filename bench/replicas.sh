@@ -123,6 +123,9 @@ while queue:
                 seen.add(link)
                 queue.append(link)
 
+# Search answers, too, must not depend on the replica (ranking ties, index segments).
+pages += ["/suche?q=pr%C3%BCfung", "/suche?q=baecker&art=pruefung",
+          "/api/v1/search?q=holz&limit=20", "/gibt-es-nicht"]
 replicas = collections.Counter()
 different = []
 for path in pages:
@@ -138,7 +141,7 @@ for path in pages:
         different.append((path, answers))
 
 statuses = collections.Counter(get(a, p)[0] for p in pages)
-print(f"Adressen geprüft:       {len(pages)} (Status: {dict(statuses)})")
+print(f"Adressen geprüft:       {len(pages)}, davon 4 Suchen/Fehlerseiten (Status: {dict(statuses)})")
 print(f"Antworten verglichen:   {4 * len(pages)} (je 2x über nginx, je 1x direkt an A und B)")
 print(f"über nginx beantwortet: {dict(replicas)}")
 print(f"Inhaltsversion:         {get(a, '/')[1].get('x-content-version')} (A) / {get(b, '/')[1].get('x-content-version')} (B)")

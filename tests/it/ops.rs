@@ -410,8 +410,9 @@ fn sigterm_lets_a_running_download_finish_and_exits_0() {
         .arg(format!("127.0.0.1:{port}"))
         .arg("--content")
         .arg(dir.path())
+        .args(["--log-format", "json"])
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let mut server = Reaper(child);
@@ -467,6 +468,27 @@ fn sigterm_lets_a_running_download_finish_and_exits_0() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert_eq!(exit.code(), Some(0), "graceful stop exits 0");
+
+    // The access log is JSON, one object per line, and names the request.
+    let mut log = String::new();
+    server
+        .0
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut log)
+        .unwrap();
+    let events: Vec<serde_json::Value> = log
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}")))
+        .collect();
+    assert!(
+        events.iter().any(|e| e["fields"]["path"] == "/gross.bin"
+            && e["fields"]["status"] == 200
+            && e["fields"]["method"] == "GET"),
+        "{log}"
+    );
+    assert!(log.contains("SIGTERM erhalten"), "{log}");
 }
 
 // ---------------------------------------------------------------------------------
@@ -718,4 +740,28 @@ fn config_shows_flags_over_environment_over_file() {
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("keine Adresse mit Port"));
+}
+
+#[tokio::test]
+async fn a_vanished_content_folder_is_a_failed_reload_and_the_old_state_stays() {
+    let (app, dir) = spawn_live().await;
+    let (_, before) = app.text("/holz/saegen").await;
+    std::fs::remove_dir_all(dir.path()).unwrap();
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let health = app.json("/healthz").await;
+        if health["reload_failures"].as_u64().unwrap() >= 1 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no failed reload: {health}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let (status, after) = app.text("/holz/saegen").await;
+    assert_eq!(status, 200);
+    assert_eq!(after, before, "the old state is served unchanged");
+    let metrics = app.text("/metrics").await.1;
+    assert!(
+        !metrics.contains("werkbank_content_reload_failures_total 0\n"),
+        "{metrics}"
+    );
 }
