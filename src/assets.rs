@@ -43,6 +43,11 @@ impl Assets {
             .map(|&i| &self.list[i])
     }
 
+    /// Every asset, in name order.
+    pub fn all(&self) -> &[Asset] {
+        &self.list
+    }
+
     /// The URL of an asset by its plain name (`style.css` -> `/assets/style.….css`).
     ///
     /// Panics if the asset does not exist: asset names are constants in the views, and

@@ -340,6 +340,30 @@ fn folder_title(url: &str) -> String {
     }
 }
 
+/// Whether a file is readable on its own: a Markdown file's front matter, or the site
+/// settings. Errors that involve other files (unknown trades, taken URLs) are not
+/// found here. Attachments are always fine.
+pub fn validate_file(file: &SourceFile) -> Result<(), ContentError> {
+    let text = || {
+        std::str::from_utf8(&file.bytes)
+            .map_err(|_| ContentError::new(&file.path, 1, "die Datei ist kein UTF-8-Text"))
+    };
+    if file.path == site::SETTINGS_FILE {
+        SiteSettings::parse(text()?).map(|_| ())
+    } else if file.path.ends_with(".md") {
+        let split = front_matter::split(&file.path, text()?)?;
+        front_matter::parse(&file.path, split.yaml).map(|_| ())
+    } else {
+        Ok(())
+    }
+}
+
+/// Whether a file is text the library parses (Markdown, site settings, synonyms), as
+/// opposed to an attachment served as it is.
+pub fn is_text_file(path: &str) -> bool {
+    path.ends_with(".md") || path == site::SETTINGS_FILE || path == SYNONYMS_FILE
+}
+
 /// Parses and renders one Markdown file.
 fn load_document(file: &SourceFile) -> Result<Document, ContentError> {
     let text = std::str::from_utf8(&file.bytes)
@@ -355,6 +379,7 @@ fn load_document(file: &SourceFile) -> Result<Document, ContentError> {
         is_index,
         meta,
         rendered,
+        body_line: split.body_line,
     })
 }
 

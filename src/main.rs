@@ -1,13 +1,10 @@
-//! The `werkbank` binary: parse the command line, start logging, run, exit.
+//! The `werkbank` binary: parse the command line, run, turn errors into an exit code.
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let cli = werkbank::config::Cli::parse();
-    werkbank::init_logging();
-    match werkbank::run(cli) {
+    let args = werkbank::config::Arguments::parse();
+    match werkbank::run(args) {
         Ok(code) => code,
         Err(error) => {
             eprintln!("Fehler: {error:#}");

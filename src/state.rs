@@ -1,16 +1,26 @@
 //! The served state of one content version: library, search index and pre-rendered
 //! pages, built completely before it is served and never changed afterwards.
+//!
+//! A reload ([`State::rebuild`]) builds a new state beside the old one. A file that is
+//! broken now but was fine in the previous state keeps its previous version, so a typo
+//! saved during an incident does not take a page offline.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use anyhow::Context;
 use sha2::{Digest, Sha256};
 
 use crate::calendar::{Calendar, Clock};
-use crate::content::ContentSource;
-use crate::library::Library;
+use crate::content::{ContentError, ContentSource, Fingerprint, SourceFile};
+use crate::library::{self, Library};
 use crate::search::SearchIndex;
-use crate::views::{self, Chrome};
+use crate::views::{self, AboutInfo, Chrome};
+
+/// The URL of the search page.
+pub const SEARCH_URL: &str = "/suche";
+/// `robots.txt`: everything may be indexed except search results and the API.
+pub const ROBOTS_TXT: &str = "User-agent: *\nDisallow: /suche\nDisallow: /api/\n";
 
 /// What the state is built from.
 #[derive(Debug, Clone)]
@@ -59,10 +69,17 @@ pub struct State {
     pub clock: Clock,
     /// The public address for absolute links in feeds, if configured.
     pub base_url: Option<String>,
-    /// Documents and sections by URL, rendered once.
+    /// Documents, sections and the about page by URL, rendered once.
     pub pages: HashMap<String, Page>,
     /// The 404 page.
     pub not_found: Page,
+    /// SHA-256 over the files this state was built from.
+    pub fingerprint: Fingerprint,
+    /// Files that are broken in the folder now, whose previous version is served.
+    pub kept_previous: Vec<ContentError>,
+    /// The text files (Markdown, settings) that built without errors, kept so that a
+    /// reload can fall back to them.
+    good_texts: HashMap<String, Cow<'static, [u8]>>,
 }
 
 impl State {
@@ -72,6 +89,40 @@ impl State {
     /// a folder starts with its good documents and logs each broken one.
     pub fn build(options: &BuildOptions) -> anyhow::Result<State> {
         let files = options.source.read_all()?;
+        State::from_files(options, files, Vec::new())
+    }
+
+    /// Builds the next content version. A text file that is broken now and built
+    /// without errors in `self` is replaced by its version from `self`; the errors of
+    /// those files are in [`State::kept_previous`].
+    pub fn rebuild(&self, options: &BuildOptions) -> anyhow::Result<State> {
+        let mut files = options.source.read_all()?;
+        let mut kept = Vec::new();
+        for file in &mut files {
+            if !library::is_text_file(&file.path) {
+                continue;
+            }
+            if let Err(error) = library::validate_file(file)
+                && let Some(previous) = self.good_texts.get(&file.path)
+            {
+                file.bytes = previous.clone();
+                kept.push(error);
+            }
+        }
+        State::from_files(options, files, kept)
+    }
+
+    fn from_files(
+        options: &BuildOptions,
+        files: Vec<SourceFile>,
+        kept_previous: Vec<ContentError>,
+    ) -> anyhow::Result<State> {
+        let fingerprint = Fingerprint::of(&files);
+        let texts: Vec<(String, Cow<'static, [u8]>)> = files
+            .iter()
+            .filter(|f| library::is_text_file(&f.path))
+            .map(|f| (f.path.clone(), f.bytes.clone()))
+            .collect();
         let library = Library::build(files);
         if !library.errors.is_empty() {
             if options.source.is_strict() {
@@ -86,8 +137,16 @@ impl State {
                 tracing::warn!("{error} (Dokument wird nicht angezeigt)");
             }
         }
+        for error in &kept_previous {
+            tracing::warn!("{error} (die letzte fehlerfreie Fassung wird weiter angezeigt)");
+        }
+        let good_texts = texts
+            .into_iter()
+            .filter(|(path, _)| !library.errors.iter().any(|e| &e.file == path))
+            .collect();
         let index = SearchIndex::build(&library, options.threads).context("Suchindex")?;
-        let chrome = Chrome::new(&library, options.notice.as_deref());
+        let mut chrome = Chrome::new(&library, options.notice.as_deref());
+        chrome.content_version = Some(fingerprint.short());
 
         let mut pages = HashMap::with_capacity(library.documents.len() + library.sections.len());
         for doc in library.documents.iter().filter(|d| !d.is_index) {
@@ -99,6 +158,19 @@ impl State {
             pages.insert(section.url.clone(), Page::new(html));
         }
         let calendar = Calendar::build(&library);
+        // The about page is built in: it must show the true fingerprint even if the
+        // content has a page of the same name.
+        let about = AboutInfo {
+            version: env!("CARGO_PKG_VERSION"),
+            fingerprint: fingerprint.hex(),
+            short: fingerprint.short(),
+            documents: library.documents.len(),
+            attachments: library.attachments.len(),
+        };
+        pages.insert(
+            views::ABOUT_URL.to_owned(),
+            Page::new(views::about(&chrome, &about).into_string()),
+        );
         let not_found = Page::new(views::not_found(&chrome).into_string());
         Ok(State {
             library,
@@ -109,7 +181,15 @@ impl State {
             base_url: options.base_url.clone(),
             pages,
             not_found,
+            fingerprint,
+            kept_previous,
+            good_texts,
         })
+    }
+
+    /// The search page of a static export, which has no server to search with.
+    pub fn offline_search_page(&self) -> Page {
+        Page::new(views::offline_search(&self.chrome, &self.library).into_string())
     }
 }
 

@@ -23,8 +23,13 @@ pub struct Rendered {
     /// Every link and image target inside the content, resolved to a site URL
     /// (without `#fragment`), for link checks.
     pub internal_links: Vec<String>,
+    /// The 1-based line within the body of each entry of `internal_links`, in the same
+    /// order, so that `werkbank check` can name `file:line`.
+    pub internal_link_lines: Vec<usize>,
     /// Images without alternative text, by their target.
     pub images_without_alt: Vec<String>,
+    /// The 1-based line within the body of each entry of `images_without_alt`.
+    pub images_without_alt_lines: Vec<usize>,
 }
 
 impl Rendered {
@@ -82,8 +87,12 @@ pub fn options() -> Options {
 /// title is the page's only `h1`.
 pub fn render(file: &str, markdown: &str) -> Rendered {
     let base = parent_dir(file);
-    let events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
-    let shift = events.iter().any(|e| {
+    let lines = LineIndex::new(markdown);
+    let events: Vec<(Event<'_>, usize)> = Parser::new_ext(markdown, options())
+        .into_offset_iter()
+        .map(|(event, range)| (event, lines.line_of(range.start)))
+        .collect();
+    let shift = events.iter().any(|(e, _)| {
         matches!(
             e,
             Event::Start(Tag::Heading {
@@ -98,9 +107,9 @@ pub fn render(file: &str, markdown: &str) -> Rendered {
     let mut section = TextSection::default();
     let mut events = events.into_iter().peekable();
     let mut html_events: Vec<Event<'_>> = Vec::new();
-    let mut image_alt: Option<(String, String)> = None;
+    let mut image_alt: Option<(String, String, usize)> = None;
 
-    while let Some(event) = events.next() {
+    while let Some((event, line)) = events.next() {
         match event {
             Event::Start(Tag::Heading {
                 level,
@@ -110,13 +119,13 @@ pub fn render(file: &str, markdown: &str) -> Rendered {
             }) => {
                 // Gather the heading's inline events to learn its text before its id.
                 let mut inner = Vec::new();
-                for e in events.by_ref() {
+                for (e, l) in events.by_ref() {
                     if matches!(e, Event::End(TagEnd::Heading(_))) {
                         break;
                     }
-                    inner.push(e);
+                    inner.push((e, l));
                 }
-                let text = inline_text(&inner);
+                let text = inline_text(inner.iter().map(|(e, _)| e));
                 let level = if shift { deeper(level) } else { level };
                 let id = ids.allocate(id.as_deref().map(slug).unwrap_or_else(|| slug(&text)));
                 let depth = level as u8;
@@ -136,11 +145,15 @@ pub fn render(file: &str, markdown: &str) -> Rendered {
                     classes,
                     attrs,
                 }));
-                html_events.extend(inner.into_iter().map(|e| rewrite(e, base, &mut out)));
+                html_events.extend(
+                    inner
+                        .into_iter()
+                        .map(|(e, l)| rewrite(e, l, base, &mut out)),
+                );
                 html_events.push(Event::End(TagEnd::Heading(level)));
             }
             Event::Text(ref text) | Event::Code(ref text) => {
-                if let Some((_, alt)) = image_alt.as_mut() {
+                if let Some((_, alt, _)) = image_alt.as_mut() {
                     alt.push_str(text);
                 }
                 section.text.push_str(text);
@@ -151,14 +164,15 @@ pub fn render(file: &str, markdown: &str) -> Rendered {
                 html_events.push(event);
             }
             Event::Start(Tag::Image { ref dest_url, .. }) => {
-                image_alt = Some((dest_url.to_string(), String::new()));
-                html_events.push(rewrite(event, base, &mut out));
+                image_alt = Some((dest_url.to_string(), String::new(), line));
+                html_events.push(rewrite(event, line, base, &mut out));
             }
             Event::End(TagEnd::Image) => {
-                if let Some((target, alt)) = image_alt.take()
+                if let Some((target, alt, image_line)) = image_alt.take()
                     && alt.trim().is_empty()
                 {
                     out.images_without_alt.push(target);
+                    out.images_without_alt_lines.push(image_line);
                 }
                 html_events.push(event);
             }
@@ -174,7 +188,7 @@ pub fn render(file: &str, markdown: &str) -> Rendered {
             }
             // Raw HTML stays in the stream for the sanitizer, which keeps only what
             // its allow-list permits; its text does not go into the index.
-            other => html_events.push(rewrite(other, base, &mut out)),
+            other => html_events.push(rewrite(other, line, base, &mut out)),
         }
     }
     out.sections.push(section);
@@ -291,8 +305,8 @@ fn has_scheme(dest: &str) -> bool {
     }
 }
 
-/// Rewrites link and image targets to site URLs and records them.
-fn rewrite<'a>(event: Event<'a>, base: &str, out: &mut Rendered) -> Event<'a> {
+/// Rewrites link and image targets to site URLs and records them with their line.
+fn rewrite<'a>(event: Event<'a>, line: usize, base: &str, out: &mut Rendered) -> Event<'a> {
     match event {
         Event::Start(Tag::Link {
             link_type,
@@ -301,7 +315,7 @@ fn rewrite<'a>(event: Event<'a>, base: &str, out: &mut Rendered) -> Event<'a> {
             id,
         }) => Event::Start(Tag::Link {
             link_type,
-            dest_url: rewrite_url(dest_url, base, out),
+            dest_url: rewrite_url(dest_url, line, base, out),
             title,
             id,
         }),
@@ -312,7 +326,7 @@ fn rewrite<'a>(event: Event<'a>, base: &str, out: &mut Rendered) -> Event<'a> {
             id,
         }) => Event::Start(Tag::Image {
             link_type,
-            dest_url: rewrite_url(dest_url, base, out),
+            dest_url: rewrite_url(dest_url, line, base, out),
             title,
             id,
         }),
@@ -320,19 +334,39 @@ fn rewrite<'a>(event: Event<'a>, base: &str, out: &mut Rendered) -> Event<'a> {
     }
 }
 
-fn rewrite_url<'a>(dest: CowStr<'a>, base: &str, out: &mut Rendered) -> CowStr<'a> {
+fn rewrite_url<'a>(dest: CowStr<'a>, line: usize, base: &str, out: &mut Rendered) -> CowStr<'a> {
     match resolve_link(base, &dest) {
         Some(url) => {
             let without_fragment = url.split(['#', '?']).next().unwrap_or("/").to_owned();
             out.internal_links.push(without_fragment);
+            out.internal_link_lines.push(line);
             CowStr::from(url)
         }
         None => dest,
     }
 }
 
+/// Finds the 1-based line of a byte offset.
+struct LineIndex {
+    /// Offsets of the line starts.
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { starts }
+    }
+
+    fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&start| start <= offset)
+    }
+}
+
 /// The text of a run of inline events (a heading's content).
-fn inline_text(events: &[Event<'_>]) -> String {
+fn inline_text<'e>(events: impl Iterator<Item = &'e Event<'e>>) -> String {
     let mut text = String::new();
     for e in events {
         if let Event::Text(t) | Event::Code(t) = e {
@@ -554,6 +588,17 @@ mod tests {
     fn images_without_alt_are_reported() {
         let r = render("a.md", "![](bild.png) ![Ein Bild](zwei.png)");
         assert_eq!(r.images_without_alt, ["bild.png"]);
+    }
+
+    #[test]
+    fn links_and_images_know_their_line() {
+        let r = render(
+            "t/a.md",
+            "Text\n\n## [Kopf](k.md)\n\n- [B](b.md)\n- ![](c.png)\n\n[ref]\n\n[ref]: d.md\n",
+        );
+        assert_eq!(r.internal_links, ["/t/k", "/t/b", "/t/c.png", "/t/d"]);
+        assert_eq!(r.internal_link_lines, [3, 5, 6, 8]);
+        assert_eq!(r.images_without_alt_lines, [6]);
     }
 
     /// Hostile Markdown: nothing that can run may survive the sanitizer.

@@ -3,6 +3,7 @@
 //! Nothing here knows about HTTP. The output is a list of [`Document`]s and
 //! [`Attachment`]s plus the errors found on the way, each naming `file:line`.
 
+pub mod fingerprint;
 pub mod front_matter;
 pub mod markdown;
 pub mod model;
@@ -11,6 +12,7 @@ pub mod source;
 
 use std::fmt;
 
+pub use fingerprint::{Fingerprint, fingerprint_of_embedded};
 pub use front_matter::FrontMatter;
 pub use markdown::Rendered;
 pub use model::{Date, DateTime, Event, EventStatus, Kind};
@@ -56,6 +58,9 @@ pub struct Document {
     pub meta: FrontMatter,
     /// Sanitized HTML, table of contents and plain text.
     pub rendered: Rendered,
+    /// The 1-based line of the file on which the Markdown body starts, to turn lines
+    /// within the body ([`Rendered::internal_link_lines`]) into lines of the file.
+    pub body_line: usize,
 }
 
 /// Any other file in the tree, served as it is.

@@ -10,9 +10,10 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use rust_embed::RustEmbed;
 
-/// The demo content that ships inside the binary.
+/// The content that ships inside the binary: `content/` (the demo), or the folder named
+/// by `WERKBANK_CONTENT_DIR` at build time (resolved by `build.rs`).
 #[derive(RustEmbed)]
-#[folder = "content/"]
+#[folder = "$WERKBANK_EMBED_DIR"]
 struct EmbeddedContent;
 
 /// Files larger than this are skipped with a warning: werkbank is a reading portal,
@@ -117,6 +118,64 @@ fn read_folder(dir: &Path) -> anyhow::Result<Vec<SourceFile>> {
         });
     }
     Ok(files)
+}
+
+/// Keeps a content folder under watch; dropping it ends the watch.
+pub struct ContentWatcher {
+    _watcher: notify::RecommendedWatcher,
+}
+
+impl ContentSource {
+    /// Watches a content folder (recursively) and calls `on_change` for every change
+    /// of a content file: created, changed, removed or renamed. Reads (including our
+    /// own) and hidden files are ignored. Embedded content never changes: `None`.
+    /// Debouncing is the caller's business.
+    pub fn watch(
+        &self,
+        on_change: impl Fn() + Send + 'static,
+    ) -> anyhow::Result<Option<ContentWatcher>> {
+        use notify::{EventKind, RecursiveMode, Watcher, event::MetadataKind, event::ModifyKind};
+        let ContentSource::Folder(dir) = self else {
+            return Ok(None);
+        };
+        let root = dir.clone();
+        let mut watcher =
+            notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+                let event = match event {
+                    Ok(event) => event,
+                    Err(error) => {
+                        tracing::warn!("Überwachung des Inhaltsordners: {error}");
+                        on_change();
+                        return;
+                    }
+                };
+                let relevant = !matches!(
+                    event.kind,
+                    EventKind::Access(_)
+                        | EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime))
+                );
+                let visible = event.paths.is_empty()
+                    || event.paths.iter().any(|path| {
+                        path.strip_prefix(&root)
+                            .ok()
+                            .and_then(relative_path)
+                            .is_none_or(|p| !is_hidden(&p))
+                    });
+                if relevant && visible {
+                    on_change();
+                }
+            })
+            .context("Dateiüberwachung lässt sich nicht einrichten")?;
+        watcher
+            .watch(dir, RecursiveMode::Recursive)
+            .with_context(|| {
+                format!(
+                    "Inhaltsordner {} lässt sich nicht überwachen",
+                    dir.display()
+                )
+            })?;
+        Ok(Some(ContentWatcher { _watcher: watcher }))
+    }
 }
 
 /// Joins path components with `/`, refusing anything that is not plain UTF-8.

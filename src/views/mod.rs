@@ -4,13 +4,19 @@
 //! Views know nothing of HTTP: they take the library and plain values and return
 //! markup. The layout (header, banner, footer) is in [`layout`].
 
+mod about;
 mod calendar;
+mod offline;
 mod pages;
 mod search;
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
-pub use calendar::{DATES_URL, DatesPage, NOTICES_FEED_URL, NoticesPage, dates, notices};
+pub use about::{ABOUT_URL, AboutInfo, about};
+pub use calendar::{
+    DATES_URL, DatesPage, NOTICES_FEED_URL, NoticesPage, dates, notices, trade_ics_url,
+};
+pub use offline::offline_search;
 pub use pages::{document, home, not_found, problem, section};
 pub use search::{DATES_PER_HIT, SearchPage, search, search_url, snippet_html};
 
@@ -35,6 +41,8 @@ pub struct Chrome {
     pub icon_url: String,
     /// Footer links that exist in this content: (URL, label).
     pub footer_links: Vec<(String, String)>,
+    /// The short content fingerprint shown in the footer, linking to the about page.
+    pub content_version: Option<String>,
 }
 
 impl Chrome {
@@ -71,6 +79,7 @@ impl Chrome {
             css_url: assets.url("style.css"),
             icon_url: assets.url("favicon.svg"),
             footer_links,
+            content_version: None,
         }
     }
 }
@@ -147,6 +156,11 @@ pub fn layout(chrome: &Chrome, head: &Head<'_>, main: Markup) -> Markup {
                             @if let Some(phone) = &s.phone { "Telefon: " (phone) br; }
                             @if let Some(email) = &s.email {
                                 "E-Mail: " a href={ "mailto:" (email) } { (email) }
+                            }
+                        }
+                        @if let Some(version) = &chrome.content_version {
+                            p.content-version {
+                                a href=(ABOUT_URL) { "Inhaltsversion " code { (version) } }
                             }
                         }
                         @if !chrome.footer_links.is_empty() {

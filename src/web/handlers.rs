@@ -6,6 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 
 use super::Shared;
+use super::metrics::Metrics;
 use super::params;
 use super::respond::{self, CACHE_IMMUTABLE, CACHE_REVALIDATE};
 use crate::assets;
@@ -28,7 +29,7 @@ pub async fn search_page(req: HttpRequest, shared: Data) -> HttpResponse {
     let state = shared.load();
     let (mut request, mut notes) = params::search_request(req.query_string(), &state.library);
     request.per_page = crate::search::DEFAULT_PER_PAGE;
-    let results = match run_search(&state, &request, &mut notes) {
+    let results = match run_search(&shared.metrics, &state, &request, &mut notes) {
         Ok(results) => results,
         Err(error) => return respond::internal_error(&state, &error),
     };
@@ -49,7 +50,7 @@ pub async fn search_page(req: HttpRequest, shared: Data) -> HttpResponse {
 pub async fn search_api(req: HttpRequest, shared: Data) -> HttpResponse {
     let state = shared.load();
     let (request, mut notes) = params::search_request(req.query_string(), &state.library);
-    let results = match run_search(&state, &request, &mut notes) {
+    let results = match run_search(&shared.metrics, &state, &request, &mut notes) {
         Ok(results) => results,
         Err(error) => {
             tracing::error!("Suche fehlgeschlagen: {error:#}");
@@ -76,22 +77,11 @@ pub async fn asset(req: HttpRequest, path: web::Path<String>, shared: Data) -> H
     }
 }
 
-/// `/healthz`: liveness for load balancers and monitoring.
-pub async fn healthz(shared: Data) -> HttpResponse {
-    let state = shared.load();
-    HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(serde_json::json!({
-            "status": "ok",
-            "documents": state.library.documents.len(),
-        }))
-}
-
 /// `/robots.txt`: everything may be indexed except search results.
 pub async fn robots() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; charset=utf-8")
-        .body("User-agent: *\nDisallow: /suche\nDisallow: /api/\n")
+        .body(crate::state::ROBOTS_TXT)
 }
 
 /// Everything else: documents, sections and attachments by path; 404 otherwise.
@@ -198,11 +188,13 @@ fn attachment_response(req: &HttpRequest, name: &str, bytes: &[u8]) -> HttpRespo
 
 /// Runs a search; an unknown trade in the request was already turned into a note.
 fn run_search(
+    metrics: &Metrics,
     state: &State,
     request: &crate::search::SearchRequest,
     notes: &mut Vec<String>,
 ) -> anyhow::Result<SearchResults> {
     let results = state.index.search(request)?;
+    metrics.observe_search(results.total);
     if results.truncated {
         notes.push(format!(
             "Die Suchanfrage war sehr lang und wurde auf {} Zeichen bzw. {} Wörter gekürzt.",

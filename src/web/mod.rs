@@ -7,14 +7,18 @@
 mod calendar;
 mod handlers;
 pub mod headers;
+pub mod metrics;
+pub mod ops;
 pub mod params;
+pub mod reload;
 mod respond;
+mod tls;
 
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use actix_web::dev::Server;
+use actix_web::dev::{Server, ServerHandle};
 use actix_web::{App, HttpServer, guard, web};
 use anyhow::Context;
 use arc_swap::ArcSwap;
@@ -23,9 +27,14 @@ use crate::calendar::Clock;
 use crate::config::ServeConfig;
 use crate::state::{BuildOptions, State};
 
-/// The state shared by all workers: the current content version, swapped whole.
+/// The state shared by all workers: the current content version, swapped whole, and
+/// the process's counters.
 pub struct Shared {
     current: ArcSwap<State>,
+    /// Counters for `/metrics`.
+    pub metrics: metrics::Metrics,
+    /// When the server started, for the uptime.
+    pub started: Instant,
 }
 
 impl Shared {
@@ -33,6 +42,8 @@ impl Shared {
     pub fn new(state: State) -> Shared {
         Shared {
             current: ArcSwap::from_pointee(state),
+            metrics: metrics::Metrics::default(),
+            started: Instant::now(),
         }
     }
 
@@ -40,30 +51,38 @@ impl Shared {
     pub fn load(&self) -> Arc<State> {
         self.current.load_full()
     }
+
+    /// Replaces the state whole; requests already running keep the one they loaded.
+    pub fn swap(&self, state: State) {
+        self.current.store(Arc::new(state));
+    }
 }
 
 /// A built server, bound to its port but not yet running.
 pub struct Application {
     port: u16,
     server: Server,
+    reloader: Option<reload::Reloader>,
 }
 
 impl Application {
     /// Builds the state and binds the listener. Port 0 picks a free port (tests).
     pub fn build(config: ServeConfig) -> anyhow::Result<Application> {
         let started = Instant::now();
-        let state = State::build(&BuildOptions {
+        let options = BuildOptions {
             source: config.source.clone(),
             notice: config.notice.clone(),
             threads: crate::available_cores(),
             clock: config.today.map_or(Clock::System, Clock::Fixed),
             base_url: config.base_url.clone(),
-        })?;
+        };
+        let state = State::build(&options)?;
         tracing::info!(
             content = %config.source.describe(),
             documents = state.library.documents.len(),
             trades = state.library.trades.len(),
             skipped = state.library.errors.len(),
+            version = %state.fingerprint.short(),
             millis = started.elapsed().as_millis() as u64,
             "Inhalte geladen"
         );
@@ -71,10 +90,23 @@ impl Application {
             .with_context(|| format!("Adresse {} ist nicht verfügbar", config.bind))?;
         let address: SocketAddr = listener.local_addr()?;
         let shared = web::Data::new(Shared::new(state));
+        let reloader = if config.reload {
+            reload::start(shared.clone(), options, config.reload_debounce)?
+        } else {
+            None
+        };
+        let tls = config.tls.is_some();
+        let app_shared = shared.clone();
         let server = HttpServer::new(move || {
             App::new()
-                .app_data(shared.clone())
+                .app_data(app_shared.clone())
                 .wrap(headers::security_headers())
+                .wrap(actix_web::middleware::Condition::new(
+                    tls,
+                    actix_web::middleware::DefaultHeaders::new()
+                        .add(("Strict-Transport-Security", ops::STRICT_TRANSPORT_SECURITY)),
+                ))
+                .wrap(actix_web::middleware::from_fn(ops::observe))
                 .wrap(actix_web::middleware::from_fn(respond::access_log))
                 .configure(routes)
         })
@@ -82,13 +114,21 @@ impl Application {
         .client_request_timeout(Duration::from_secs(10))
         .client_disconnect_timeout(Duration::from_secs(2))
         .keep_alive(Duration::from_secs(30))
-        .shutdown_timeout(10)
-        .listen(listener)?
+        .shutdown_timeout(SHUTDOWN_TIMEOUT_SECS)
+        // Signals are handled by `ops::stop_on_signals`, so that SIGINT, too, lets
+        // in-flight requests finish (actix would stop at once on SIGINT).
+        .disable_signals();
+        let server = match &config.tls {
+            Some(files) => server.listen_rustls_0_23(listener, tls::server_config(files)?)?,
+            None => server.listen(listener)?,
+        }
         .run();
-        tracing::info!("werkbank läuft auf http://{address}");
+        let scheme = if tls { "https" } else { "http" };
+        tracing::info!("werkbank läuft auf {scheme}://{address}");
         Ok(Application {
             port: address.port(),
             server,
+            reloader,
         })
     }
 
@@ -97,11 +137,21 @@ impl Application {
         self.port
     }
 
-    /// Serves until the process is told to stop (SIGINT/SIGTERM finish in-flight requests).
+    /// A handle to stop the server (see [`ops::stop_on_signals`]).
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until the server is stopped through its [`handle`](Self::handle).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        // The content folder is watched for as long as the server runs.
+        let _reloader = self.reloader;
         self.server.await
     }
 }
+
+/// Seconds a graceful stop waits for in-flight requests.
+pub const SHUTDOWN_TIMEOUT_SECS: u64 = 30;
 
 /// The one route table. Every route answers GET and HEAD; anything else gets 405.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -143,7 +193,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/hinweise.xml",
             web::route().guard(read()).to(calendar::notices_atom),
         )
-        .route("/healthz", web::route().guard(read()).to(handlers::healthz))
+        .route("/healthz", web::route().guard(read()).to(ops::healthz))
+        .route("/metrics", web::route().guard(read()).to(ops::metrics))
         .route(
             "/robots.txt",
             web::route().guard(read()).to(handlers::robots),

@@ -7,5 +7,6 @@
 
 mod calendar;
 mod helpers;
+mod ops;
 mod pages;
 mod search;
