@@ -92,6 +92,13 @@ pub fn search(chrome: &Chrome, lib: &Library, page: &SearchPage<'_>) -> Markup {
                 @if !req.q.trim().is_empty() { " für „" (req.q.trim()) "“" }
                 @if res.pages > 1 { ", Seite " (res.page) " von " (res.pages) }
             }
+            @if let Some(corrected) = &res.did_you_mean {
+                p.did-you-mean {
+                    "Meinten Sie: "
+                    a href=(search_url(&SearchRequest { q: corrected.clone(), page: 1, ..req.clone() })) { (corrected) }
+                    "?"
+                }
+            }
             @if res.total == 0 {
                 div.no-results {
                     p { "Tipps: Prüfen Sie die Schreibweise, verwenden Sie allgemeinere Begriffe oder entfernen Sie Filter." }

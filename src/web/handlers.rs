@@ -213,6 +213,8 @@ struct ApiResults<'a> {
     pages: usize,
     hits: Vec<ApiHit<'a>>,
     facets: ApiFacets,
+    /// The query with misspelt words corrected, if any were.
+    did_you_mean: Option<&'a str>,
     notes: Vec<String>,
 }
 
@@ -238,7 +240,7 @@ struct ApiFacets {
 }
 
 impl<'a> ApiResults<'a> {
-    fn new(state: &'a State, results: &SearchResults, notes: Vec<String>) -> ApiResults<'a> {
+    fn new(state: &'a State, results: &'a SearchResults, notes: Vec<String>) -> ApiResults<'a> {
         let lib = &state.library;
         let today = state.clock.today();
         let hits = results
@@ -273,6 +275,7 @@ impl<'a> ApiResults<'a> {
                 .collect()
         };
         ApiResults {
+            did_you_mean: results.did_you_mean.as_deref(),
             total: results.total,
             page: results.page,
             pages: results.pages,
