@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::content::ContentSource;
+use crate::web::ratelimit::{self, Network, RateLimitConfig};
 
 /// werkbank – das Ausweichportal für Ausbildung, Prüfungen und Kurse.
 ///
@@ -58,6 +59,27 @@ pub struct ServeArgs {
     /// Anzahl der Worker-Threads (Standard: einer pro CPU-Kern).
     #[arg(long, env = "WERKBANK_WORKERS", value_name = "ANZAHL", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub workers: Option<u16>,
+
+    /// Reverse-Proxy, dessen X-Forwarded-For-Angabe geglaubt wird (IP-Adresse oder Netz,
+    /// z. B. 127.0.0.1 oder 10.0.0.0/8; mehrfach angeben oder mit Kommas trennen).
+    /// Ohne diese Angabe zählt für die Anfragebegrenzung die Adresse der Verbindung.
+    #[arg(
+        long = "trusted-proxy",
+        env = "WERKBANK_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_name = "ADRESSE[/PRÄFIX]"
+    )]
+    pub trusted_proxies: Vec<Network>,
+
+    /// Suchanfragen je Sekunde und Client (Suche, Such-API, Vorschläge) auf Dauer;
+    /// 0 schaltet die Begrenzung ab. Großzügig genug für eine Schulklasse hinter einer
+    /// gemeinsamen Adresse.
+    #[arg(long, env = "WERKBANK_SEARCH_RATE", value_name = "ANZAHL", default_value_t = ratelimit::DEFAULT_RATE_PER_SECOND)]
+    pub search_rate: u32,
+
+    /// So viele Suchanfragen darf ein Client auf einmal senden, bevor die Begrenzung greift.
+    #[arg(long, env = "WERKBANK_SEARCH_BURST", value_name = "ANZAHL", default_value_t = ratelimit::DEFAULT_BURST, value_parser = clap::value_parser!(u32).range(1..))]
+    pub search_burst: u32,
 }
 
 /// Options of `werkbank check`.
@@ -79,6 +101,10 @@ pub struct ServeConfig {
     pub notice: Option<String>,
     /// HTTP worker threads.
     pub workers: usize,
+    /// Proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<Network>,
+    /// Per-client limit on search requests.
+    pub search_limit: RateLimitConfig,
 }
 
 impl ServeConfig {
@@ -92,6 +118,11 @@ impl ServeConfig {
                 .workers
                 .map(usize::from)
                 .unwrap_or_else(crate::available_cores),
+            trusted_proxies: args.trusted_proxies,
+            search_limit: RateLimitConfig {
+                per_second: args.search_rate,
+                burst: args.search_burst,
+            },
         }
     }
 
@@ -102,6 +133,8 @@ impl ServeConfig {
             source: ContentSource::Embedded,
             notice: None,
             workers: 2,
+            trusted_proxies: Vec::new(),
+            search_limit: RateLimitConfig::default(),
         }
     }
 }

@@ -8,3 +8,4 @@
 mod helpers;
 mod pages;
 mod search;
+mod security;
