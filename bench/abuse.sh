@@ -116,8 +116,18 @@ rss_after=$(rss)
 echo "RSS vorher: $rss_before, nachher: $rss_after"
 
 echo "== slowhttptest slowloris: $SLOW_CONNS Verbindungen, ${DURATION} s, daneben ein normaler Client"
-timeout $((DURATION + 30)) slowhttptest -H -c "$SLOW_CONNS" -r 200 -i 10 -s 8192 -t GET \
-    -u "$base/" -p 3 -l "$DURATION" -o "$work/slow" >"$work/slow.txt" 2>&1 &
+# The server cuts each slow connection after 5 s, and slowhttptest stops once all its
+# connections are closed, so it is started again until the time is up.
+attack_end=$((SECONDS + DURATION))
+(
+    rounds=0
+    while [ "$SECONDS" -lt "$attack_end" ]; do
+        timeout $((DURATION + 30)) slowhttptest -H -c "$SLOW_CONNS" -r 200 -i 10 -s 8192 -t GET \
+            -u "$base/" -p 3 -l $((attack_end - SECONDS + 1)) >>"$work/slow.txt" 2>&1 || true
+        rounds=$((rounds + 1))
+    done
+    echo "slowloris rounds: $rounds" >>"$work/slow.txt"
+) &
 slow=$!
 sleep 3
 : >"$work/normal.txt"
@@ -127,7 +137,8 @@ while [ "$SECONDS" -lt "$end" ]; do
     sleep 0.5
 done
 wait "$slow" || true
-grep -E "^(\s*)(closed|pending|connected|error|service available)" "$work/slow.txt" | tail -n 5 || tail -n 8 "$work/slow.txt"
+sed 's/\x1b\[[0-9;]*m//g' "$work/slow.txt" |
+    grep -E "service available|Test ended|slowloris rounds" | sort | uniq -c || true
 rss_slow=$(rss)
 normal_ok=0
 python3 - "$work/normal.txt" "$NORMAL_LIMIT" <<'EOF' || normal_ok=1
