@@ -17,6 +17,7 @@ use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand,
 use serde::Deserialize;
 
 use crate::content::{ContentSource, Date};
+use crate::web::ratelimit::{self, Network, RateLimitConfig};
 
 /// The address the portal listens on when nothing else is set.
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -111,6 +112,27 @@ pub struct ServeArgs {
     /// Inhaltsordner auf Änderungen überwachen und neu laden [Standard: true].
     #[arg(long, env = "WERKBANK_RELOAD", value_name = "true|false")]
     pub reload: Option<bool>,
+
+    /// Reverse-Proxy, dessen X-Forwarded-For-Angabe geglaubt wird (IP-Adresse oder Netz,
+    /// z. B. 127.0.0.1 oder 10.0.0.0/8; mehrfach angeben oder mit Kommas trennen).
+    /// Ohne diese Angabe zählt für die Anfragebegrenzung die Adresse der Verbindung.
+    #[arg(
+        long = "trusted-proxy",
+        env = "WERKBANK_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_name = "ADRESSE[/PRÄFIX]"
+    )]
+    pub trusted_proxies: Vec<Network>,
+
+    /// Suchanfragen je Sekunde und Client (Suche, Such-API, Vorschläge) auf Dauer;
+    /// 0 schaltet die Begrenzung ab. Großzügig genug für eine Schulklasse hinter einer
+    /// gemeinsamen Adresse.
+    #[arg(long, env = "WERKBANK_SEARCH_RATE", value_name = "ANZAHL", default_value_t = ratelimit::DEFAULT_RATE_PER_SECOND)]
+    pub search_rate: u32,
+
+    /// So viele Suchanfragen darf ein Client auf einmal senden, bevor die Begrenzung greift.
+    #[arg(long, env = "WERKBANK_SEARCH_BURST", value_name = "ANZAHL", default_value_t = ratelimit::DEFAULT_BURST, value_parser = clap::value_parser!(u32).range(1..))]
+    pub search_burst: u32,
 }
 
 /// Options of `werkbank check`.
@@ -182,6 +204,10 @@ pub struct ServeConfig {
     pub notice: Option<String>,
     /// HTTP worker threads.
     pub workers: usize,
+    /// Proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<Network>,
+    /// Per-client limit on search requests.
+    pub search_limit: RateLimitConfig,
     /// The public address for absolute links in feeds (no trailing slash).
     pub base_url: Option<String>,
     /// A fixed "today" (previews and tests); `None` follows the real date.
@@ -215,6 +241,8 @@ impl ServeConfig {
             log_format: LogFormat::Text,
             reload: true,
             reload_debounce: RELOAD_DEBOUNCE,
+            trusted_proxies: Vec::new(),
+            search_limit: RateLimitConfig::default(),
         }
     }
 }
@@ -394,6 +422,10 @@ pub struct Settings {
     pub base_url: Setting<Option<String>>,
     /// `--today`.
     pub today: Setting<Option<Date>>,
+    /// `--trusted-proxy` (flags and environment only).
+    pub trusted_proxies: Vec<Network>,
+    /// `--search-rate` and `--search-burst` (flags and environment only).
+    pub search_limit: RateLimitConfig,
 }
 
 impl Settings {
@@ -542,6 +574,11 @@ impl Settings {
             },
             base_url,
             today,
+            trusted_proxies: args.trusted_proxies.clone(),
+            search_limit: RateLimitConfig {
+                per_second: args.search_rate,
+                burst: args.search_burst,
+            },
         })
     }
 
@@ -568,6 +605,8 @@ impl Settings {
                 .unwrap_or_else(crate::available_cores),
             base_url: self.base_url.value,
             today: self.today.value,
+            trusted_proxies: self.trusted_proxies,
+            search_limit: self.search_limit,
             tls,
             log_format: self.log_format.value,
             reload: self.reload.value,

@@ -291,6 +291,18 @@ pub fn parent_dir(file: &str) -> &str {
     }
 }
 
+/// Whether a URL points away from this site (a scheme or `//host`). Control
+/// characters and spaces, which browsers strip, do not hide a scheme.
+fn is_foreign(url: &str) -> bool {
+    // Browsers also read `\` as `/`, so `/\host` is another host too.
+    let url: String = url
+        .chars()
+        .filter(|c| !c.is_control() && !c.is_whitespace())
+        .map(|c| if c == '\\' { '/' } else { c })
+        .collect();
+    url.starts_with("//") || has_scheme(&url)
+}
+
 fn has_scheme(dest: &str) -> bool {
     match dest.find(':') {
         Some(i) => {
@@ -491,8 +503,11 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
             .add_allowed_classes("ul", ["contains-task-list"])
             .add_allowed_classes("li", ["task-list-item"]);
         // A task-list checkbox is the only input that may appear, and it cannot be used.
+        // Images only from this site: a picture from another host would tell that host
+        // who reads what, and the portal must work on an isolated network.
         b.attribute_filter(|element, attribute, value| match (element, attribute) {
             ("input", "type") if value != "checkbox" => None,
+            ("img", "src") if is_foreign(value) => None,
             _ => Some(value.into()),
         });
         b
@@ -641,6 +656,22 @@ mod tests {
                 assert!(!html.contains(bad), "{md:?} left {bad:?} in {html:?}");
             }
         }
+    }
+
+    #[test]
+    fn images_from_other_hosts_are_dropped() {
+        for md in [
+            "![x](https://example.org/a.png)",
+            "<img src=\"http://example.org/a.png\" alt=\"x\">",
+            "<img src=\"//example.org/a.png\" alt=\"x\">",
+            "<img src=\" https://example.org/a.png\" alt=\"x\">",
+            "<img src=\"/\\example.org/a.png\" alt=\"x\">",
+        ] {
+            let html = render("a.md", md).html;
+            assert!(!html.contains("example.org"), "{md}: {html}");
+        }
+        let html = render("t/a.md", "![Plan](plan.png)").html;
+        assert!(html.contains(r#"src="/t/plan.png""#), "{html}");
     }
 
     #[test]

@@ -142,18 +142,22 @@ pub fn normalize_path(raw: &str) -> Result<String, &'static str> {
     Ok(decoded.into_owned())
 }
 
-/// MIME types a browser would run or render as a page: served as downloads only.
-const ACTIVE_TYPES: &[&str] = &[
-    "text/html",
-    "application/xhtml+xml",
-    "image/svg+xml",
-    "text/xml",
-    "application/xml",
-    "text/javascript",
-    "application/javascript",
+/// MIME types shown in the browser; every other attachment is a download. An
+/// allow-list, because the formats a browser would run or render as a page (HTML,
+/// SVG, XML with stylesheets, scripts, …) are many and keep growing.
+const INLINE_TYPES: &[&str] = &[
+    "application/pdf",
+    "image/avif",
+    "image/gif",
+    "image/jpeg",
+    "image/png",
+    "image/webp",
+    "text/csv",
+    "text/plain",
 ];
 
-/// An attachment with its MIME type; active formats are forced to download.
+/// An attachment with its MIME type; anything but plain images, PDF and text is
+/// forced to download.
 fn attachment_response(req: &HttpRequest, name: &str, bytes: &[u8]) -> HttpResponse {
     let mime = mime_guess::from_path(name).first_or_octet_stream();
     let essence = mime.essence_str().to_owned();
@@ -164,7 +168,7 @@ fn attachment_response(req: &HttpRequest, name: &str, bytes: &[u8]) -> HttpRespo
         CACHE_REVALIDATE,
         bytes.to_vec(),
     );
-    if ACTIVE_TYPES.contains(&essence.as_str()) {
+    if !INLINE_TYPES.contains(&essence.as_str()) {
         let safe_name: String = name
             .chars()
             .map(|c| {

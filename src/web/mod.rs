@@ -3,22 +3,29 @@
 //! This is the only module that knows about HTTP. Handlers parse the request into
 //! types ([`params`]), ask the [`State`] and render a view; responses get their
 //! caching headers in `respond` and security headers in [`headers`].
+//!
+//! Middleware, from the outside in: access log, security headers, size limits
+//! ([`limits`]), per-client rate limits ([`ratelimit`]), panic catching (`panics`).
 
 mod calendar;
 mod handlers;
 pub mod headers;
+pub mod limits;
 pub mod metrics;
 pub mod ops;
+mod panics;
 pub mod params;
+pub mod ratelimit;
 pub mod reload;
 mod respond;
 mod tls;
 
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use actix_web::dev::{Server, ServerHandle};
+use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, guard, web};
 use anyhow::Context;
 use arc_swap::ArcSwap;
@@ -68,6 +75,15 @@ pub struct Application {
 impl Application {
     /// Builds the state and binds the listener. Port 0 picks a free port (tests).
     pub fn build(config: ServeConfig) -> anyhow::Result<Application> {
+        Application::build_with_routes(config, |_| {})
+    }
+
+    /// Like [`Application::build`], with `extra` routes added after the route table.
+    /// Tests use it to add routes that must never ship (one that panics, say).
+    pub fn build_with_routes(
+        config: ServeConfig,
+        extra: fn(&mut web::ServiceConfig),
+    ) -> anyhow::Result<Application> {
         let started = Instant::now();
         let options = BuildOptions {
             source: config.source.clone(),
@@ -97,23 +113,34 @@ impl Application {
         };
         let tls = config.tls.is_some();
         let app_shared = shared.clone();
+        let limiter = web::Data::new(ratelimit::Limiter {
+            buckets: ratelimit::RateLimiter::new(config.search_limit),
+            trusted_proxies: config.trusted_proxies.clone(),
+        });
+        // `wrap` adds the outermost layer, so the order below is inside-out.
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(app_shared.clone())
+                .app_data(limiter.clone())
+                .wrap(from_fn(panics::catch_panics))
+                .wrap(from_fn(ratelimit::limit))
+                .wrap(from_fn(limits::check_request_size))
                 .wrap(headers::security_headers())
                 .wrap(actix_web::middleware::Condition::new(
                     tls,
                     actix_web::middleware::DefaultHeaders::new()
                         .add(("Strict-Transport-Security", ops::STRICT_TRANSPORT_SECURITY)),
                 ))
-                .wrap(actix_web::middleware::from_fn(ops::observe))
-                .wrap(actix_web::middleware::from_fn(respond::access_log))
+                .wrap(from_fn(ops::observe))
+                .wrap(from_fn(respond::access_log))
                 .configure(routes)
+                .configure(extra)
         })
         .workers(config.workers)
-        .client_request_timeout(Duration::from_secs(10))
-        .client_disconnect_timeout(Duration::from_secs(2))
-        .keep_alive(Duration::from_secs(30))
+        .max_connections(limits::connections_per_worker(config.workers))
+        .client_request_timeout(limits::CLIENT_REQUEST_TIMEOUT)
+        .client_disconnect_timeout(limits::CLIENT_DISCONNECT_TIMEOUT)
+        .keep_alive(limits::KEEP_ALIVE)
         .shutdown_timeout(SHUTDOWN_TIMEOUT_SECS)
         // Signals are handled by `ops::stop_on_signals`, so that SIGINT, too, lets
         // in-flight requests finish (actix would stop at once on SIGINT).

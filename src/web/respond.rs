@@ -70,9 +70,14 @@ pub fn not_found(state: &State) -> HttpResponse {
 
 /// A 400 page explaining what was wrong with the request.
 pub fn bad_request(state: &State, message: &str) -> HttpResponse {
+    problem(state, StatusCode::BAD_REQUEST, "Ungültige Anfrage", message)
+}
+
+/// An error page in the site's layout with a title and an explanation.
+pub fn problem(state: &State, status: StatusCode, title: &str, message: &str) -> HttpResponse {
     html(
-        StatusCode::BAD_REQUEST,
-        views::problem(&state.chrome, "Ungültige Anfrage", message).into_string(),
+        status,
+        views::problem(&state.chrome, title, message).into_string(),
     )
 }
 
@@ -132,7 +137,8 @@ pub async fn access_log(
     Ok(response)
 }
 
-fn truncate(s: &str, max: usize) -> &str {
+/// Cuts `s` to at most `max` characters for a log line.
+pub(crate) fn truncate(s: &str, max: usize) -> &str {
     match s.char_indices().nth(max) {
         Some((cut, _)) => &s[..cut],
         None => s,

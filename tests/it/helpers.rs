@@ -70,6 +70,23 @@ pub async fn spawn(config: ServeConfig) -> TestApp {
     }
 }
 
+/// Starts a server with extra routes that exist only in the tests.
+pub async fn spawn_with_routes(
+    config: ServeConfig,
+    extra: fn(&mut actix_web::web::ServiceConfig),
+) -> TestApp {
+    let app = Application::build_with_routes(config, extra).expect("server starts");
+    let port = app.port();
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        base: format!("http://127.0.0.1:{port}"),
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+    }
+}
+
 /// Starts a server on the embedded demo content.
 pub async fn spawn_embedded() -> TestApp {
     spawn(ServeConfig::for_tests()).await

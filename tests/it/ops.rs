@@ -262,6 +262,11 @@ async fn spawn_live() -> (TestApp, tempfile::TempDir) {
         source: ContentSource::Folder(dir.path().to_owned()),
         reload: true,
         reload_debounce: Duration::from_millis(50),
+        // The reload test hammers the search from several clients on one address.
+        search_limit: werkbank::web::ratelimit::RateLimitConfig {
+            per_second: 0,
+            burst: 1,
+        },
         ..ServeConfig::for_tests()
     })
     .await;
