@@ -328,7 +328,7 @@ proptest! {
         let (request, _notes) = werkbank::web::params::search_request(&text, &state.library);
         prop_assert!((1..=MAX_PAGE).contains(&request.page));
         prop_assert!((1..=MAX_PER_PAGE).contains(&request.per_page));
-        let results = state.index.search(&request);
+        let results = state.index.search(&state.library, &request);
         prop_assert!(results.is_ok(), "{:?}: {:?}", text, results.err());
         let results = results.unwrap();
         prop_assert!(results.hits.len() <= request.per_page);

@@ -8,7 +8,9 @@ pub mod analysis;
 pub mod collector;
 pub mod compound;
 pub mod query;
+pub mod sections;
 pub mod spelling;
+pub mod suggest;
 pub mod synonyms;
 
 use std::collections::BTreeMap;
@@ -78,6 +80,17 @@ pub struct Hit {
     pub score: f32,
     /// The text around the best match, split into plain and highlighted parts.
     pub snippet: Vec<Fragment>,
+    /// The best-matching sections of a long document, best first.
+    pub sections: Vec<SectionHit>,
+}
+
+/// A heading section of a hit that matches the query.
+#[derive(Debug, Clone)]
+pub struct SectionHit {
+    /// The heading's `id` (the link is `url#id`).
+    pub id: String,
+    /// The heading's text.
+    pub heading: String,
 }
 
 /// A facet value with its count.
@@ -128,7 +141,8 @@ pub struct SearchIndex {
     speller: Speller,
     synonyms: Synonyms,
     facets: Arc<[DocFacets]>,
-    texts: Vec<String>,
+    sections: Option<sections::SectionIndex>,
+    suggester: suggest::Suggester,
     trade_slugs: Vec<String>,
 }
 
@@ -170,7 +184,8 @@ impl SearchIndex {
             document.add_u64(doc, i as u64);
             writer.add_document(document)?;
         }
-        let texts: Vec<String> = texts.into_iter().map(|t| t.body).collect();
+        drop(texts);
+        let sections = sections::SectionIndex::build(library, &analyzer)?;
         writer
             .commit()
             .context("Suchindex konnte nicht geschrieben werden")?;
@@ -209,16 +224,21 @@ impl SearchIndex {
                 library.synonyms.as_deref().unwrap_or(""),
                 &mut analyzer.clone(),
             ),
+            suggester: suggest::Suggester::build(library, &lexicon),
             speller: Speller::new(lexicon),
             analyzer,
             facets,
-            texts,
+            sections,
             trade_slugs,
         })
     }
 
     /// Runs a search. The request's page and size are clamped to the limits.
-    pub fn search(&self, request: &SearchRequest) -> anyhow::Result<SearchResults> {
+    pub fn search(
+        &self,
+        library: &Library,
+        request: &SearchRequest,
+    ) -> anyhow::Result<SearchResults> {
         let mut analyzer = self.analyzer.clone();
         let searcher = self.reader.searcher();
         let mut parsed = ParsedQuery::parse(&request.q, &mut analyzer);
@@ -251,19 +271,55 @@ impl SearchIndex {
 
         let pages = collected.total.div_ceil(per_page).clamp(1, MAX_PAGE);
         let page = page.min(pages);
-        let snippets = (!parsed.is_empty()).then(|| self.snippet_generator(&parsed, &analyzer));
-        let hits = collected
+        let shown: Vec<(f32, usize)> = collected
             .top
             .iter()
             .skip((page - 1) * per_page)
             .take(per_page)
-            .map(|&(score, doc)| Hit {
-                doc: doc as usize,
-                score,
-                snippet: snippets
-                    .as_ref()
-                    .map(|g| fragments(&g.snippet(&self.texts[doc as usize])))
-                    .unwrap_or_default(),
+            .map(|&(score, doc)| (score, doc as usize))
+            .collect();
+        let best_sections = match &self.sections {
+            Some(index) => {
+                let docs: Vec<usize> = shown.iter().map(|&(_, d)| d).collect();
+                index.best(&parsed, &docs)?
+            }
+            None => Default::default(),
+        };
+        let snippets = (!parsed.is_empty()).then(|| self.snippet_generator(&parsed, &analyzer));
+        let hits = shown
+            .into_iter()
+            .map(|(score, doc)| {
+                let document = &library.documents[doc];
+                let matches = best_sections
+                    .get(&doc)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                let sections: Vec<SectionHit> = matches
+                    .iter()
+                    .filter_map(|m| document.rendered.sections.get(m.section))
+                    .map(|s| SectionHit {
+                        id: s.id.clone(),
+                        heading: s.heading.clone(),
+                    })
+                    .collect();
+                // The snippet comes from the best section if there is one, so that
+                // it shows what the section link leads to.
+                let snippet = snippets.as_ref().map(|g| {
+                    let best = matches
+                        .first()
+                        .and_then(|m| document.rendered.sections.get(m.section));
+                    let from_section = best.map(|s| fragments(&g.snippet(&s.text)));
+                    match from_section {
+                        Some(f) if f.iter().any(|f| f.highlighted) => f,
+                        _ => fragments(&g.snippet(&IndexText::of(document).body)),
+                    }
+                });
+                Hit {
+                    doc,
+                    score,
+                    snippet: snippet.unwrap_or_default(),
+                    sections,
+                }
             })
             .collect();
 
@@ -298,6 +354,11 @@ impl SearchIndex {
             page,
             pages,
         })
+    }
+
+    /// Suggestions for a search box: titles and words starting with what was typed.
+    pub fn suggest(&self, library: &Library, input: &str) -> Vec<suggest::Suggestion> {
+        self.suggester.suggest(library, input)
     }
 
     /// Adds spelling corrections for words the index does not know, and returns the

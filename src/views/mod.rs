@@ -39,6 +39,8 @@ pub struct Chrome {
     pub css_url: String,
     /// URL of the favicon.
     pub icon_url: String,
+    /// URL of the search-suggestion script.
+    pub script_url: String,
     /// Footer links that exist in this content: (URL, label).
     pub footer_links: Vec<(String, String)>,
     /// The short content fingerprint shown in the footer, linking to the about page.
@@ -78,6 +80,7 @@ impl Chrome {
             banner_link,
             css_url: assets.url("style.css"),
             icon_url: assets.url("favicon.svg"),
+            script_url: assets.url("suche.js"),
             footer_links,
             content_version: None,
         }
@@ -111,6 +114,7 @@ pub fn layout(chrome: &Chrome, head: &Head<'_>, main: Markup) -> Markup {
                 @if head.noindex { meta name="robots" content="noindex"; }
                 link rel="stylesheet" href=(chrome.css_url);
                 link rel="icon" href=(chrome.icon_url) type="image/svg+xml";
+                script src=(chrome.script_url) defer {}
             }
             body {
                 a.skip href="#inhalt" { "Zum Inhalt springen" }

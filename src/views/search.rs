@@ -114,6 +114,13 @@ pub fn search(chrome: &Chrome, lib: &Library, page: &SearchPage<'_>) -> Markup {
                     li.result {
                         h2 { a href=(doc.url) { (doc.meta.title) } }
                         p.result-url { (doc.url) }
+                        @if !hit.sections.is_empty() {
+                            ul.section-hits aria-label="Passende Abschnitte" {
+                                @for section in &hit.sections {
+                                    li { a href={ (doc.url) "#" (section.id) } { (doc.meta.title) " › " (section.heading) } }
+                                }
+                            }
+                        }
                         @if !hit.snippet.is_empty() {
                             p.snippet { (snippet_markup(&hit.snippet)) " …" }
                         } @else if let Some(summary) = &doc.meta.summary {

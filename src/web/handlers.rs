@@ -63,6 +63,16 @@ pub async fn search_api(req: HttpRequest, shared: Data) -> HttpResponse {
         .json(ApiResults::new(&state, &results, notes))
 }
 
+/// `/api/v1/suggest?q=pruef`: titles and words for the search box while typing.
+pub async fn suggest_api(req: HttpRequest, shared: Data) -> HttpResponse {
+    let state = shared.load();
+    let (request, _) = params::search_request(req.query_string(), &state.library);
+    let suggestions = state.index.suggest(&state.library, &request.q);
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, CACHE_REVALIDATE))
+        .json(serde_json::json!({ "query": request.q, "suggestions": suggestions }))
+}
+
 /// `/assets/{name}`: fingerprinted static files.
 pub async fn asset(req: HttpRequest, path: web::Path<String>, shared: Data) -> HttpResponse {
     match assets::assets().get(&path) {
@@ -197,7 +207,7 @@ fn run_search(
     request: &crate::search::SearchRequest,
     notes: &mut Vec<String>,
 ) -> anyhow::Result<SearchResults> {
-    let results = state.index.search(request)?;
+    let results = state.index.search(&state.library, request)?;
     metrics.observe_search(results.total);
     if results.truncated {
         notes.push(format!(
@@ -234,6 +244,14 @@ struct ApiHit<'a> {
     score: f32,
     /// The document's next dates (see [`super::calendar::ApiEvent`]).
     events: Vec<super::calendar::ApiEvent<'a>>,
+    /// The best-matching sections of a long document: `url#id` and the heading.
+    sections: Vec<ApiSection>,
+}
+
+#[derive(Serialize)]
+struct ApiSection {
+    url: String,
+    heading: String,
 }
 
 #[derive(Serialize)]
@@ -261,6 +279,14 @@ impl<'a> ApiResults<'a> {
                     kind: doc.meta.kind.slug(),
                     year: doc.meta.year,
                     score: hit.score,
+                    sections: hit
+                        .sections
+                        .iter()
+                        .map(|s| ApiSection {
+                            url: format!("{}#{}", doc.url, s.id),
+                            heading: s.heading.clone(),
+                        })
+                        .collect(),
                     events: state
                         .calendar
                         .next_for_document(hit.doc, today, views::DATES_PER_HIT)

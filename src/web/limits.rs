@@ -24,8 +24,10 @@ use super::Shared;
 use super::respond;
 
 /// Longest request target (path and query) answered; longer ones get 414.
-/// Every link werkbank makes is far shorter; search queries are cut at 300 characters.
-pub const MAX_URI_BYTES: usize = 8 * 1024;
+/// Every link werkbank makes is far shorter, but a pasted 5,000-character query (up to
+/// six bytes a character once percent-encoded) must still be answered: the search cuts
+/// it with a note instead of refusing it.
+pub const MAX_URI_BYTES: usize = 32 * 1024;
 /// Most bytes of all header names and values together; more gets 431.
 pub const MAX_HEADER_BYTES: usize = 16 * 1024;
 /// Time a client has to send its complete request head (then 408 and close).

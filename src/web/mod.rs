@@ -193,6 +193,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::route().guard(read()).to(handlers::search_api),
         )
         .route(
+            "/api/v1/suggest",
+            web::route().guard(read()).to(handlers::suggest_api),
+        )
+        .route(
             "/assets/{name}",
             web::route().guard(read()).to(handlers::asset),
         )

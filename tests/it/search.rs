@@ -252,3 +252,158 @@ async fn empty_query_with_a_filter_lists_the_trade() {
     assert!(urls.contains(&"/pruefungen/ueberblick"));
     assert!(!urls.contains(&"/baeckerei"));
 }
+
+/// Each row: a query and a fixture document it must find (compounds both ways).
+const COMPOUNDS: &[(&str, &str)] = &[
+    ("prüfung", "/holz/ausbildung"),
+    ("termine", "/holz/ausbildung"),
+    ("unterweisung", "/holz/ausbildung"),
+    ("Lehrlingsunterweisung", "/pruefungen/unterweisung"),
+    ("rahmenplan", "/holz/ausbildung"),
+    ("tischler", "/holz/ausbildung"),
+    ("Gesellenprüfungstermine", "/holz/ausbildung"),
+];
+
+#[tokio::test]
+async fn compounds_are_found_by_their_parts_and_the_reverse() {
+    let app = spawn_fixture().await;
+    for (query, url) in COMPOUNDS {
+        let hits = app.hit_urls(query).await;
+        assert!(
+            hits.iter().any(|h| h == url),
+            "{query} should find {url}: {hits:?}"
+        );
+    }
+    // The whole word ranks above documents that only share a part.
+    let hits = app.hit_urls("Lehrlingsunterweisung").await;
+    assert_eq!(hits[0], "/holz/ausbildung", "{hits:?}");
+}
+
+#[tokio::test]
+async fn a_typo_is_corrected_with_a_did_you_mean_link() {
+    let app = spawn_fixture().await;
+    let json = app.json("/api/v1/search?q=Kreisäge").await;
+    assert_eq!(json["did_you_mean"], "kreissäge", "{json}");
+    let urls: Vec<&str> = json["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["url"].as_str().unwrap())
+        .collect();
+    assert!(
+        urls.contains(&"/holz/saegen"),
+        "the corrected word is searched: {urls:?}"
+    );
+    let (_, html) = app.text("/suche?q=Kreis%C3%A4ge").await;
+    assert!(html.contains("Meinten Sie: "), "HTML offers the correction");
+    assert!(html.contains(r#"href="/suche?q=kreiss%C3%A4ge""#), "{html}");
+    // Words the content knows are never "corrected".
+    let json = app.json("/api/v1/search?q=Kreiss%C3%A4ge").await;
+    assert!(json["did_you_mean"].is_null());
+}
+
+#[tokio::test]
+async fn synonyms_from_the_content_file_are_searched() {
+    let app = spawn_fixture().await;
+    let hits = app.hit_urls("Absaugbehälter").await;
+    assert!(hits.contains(&"/holz/ausbildung".to_owned()), "{hits:?}");
+}
+
+#[tokio::test]
+async fn demo_synonyms_expand_abbreviations() {
+    let app = spawn_embedded().await;
+    let json = app.json("/api/v1/search?q=%C3%9CLU&limit=50").await;
+    let total = json["total"].as_u64().unwrap();
+    let long = app
+        .json("/api/v1/search?q=%C3%BCberbetriebliche%20Lehrlingsunterweisung&limit=50")
+        .await;
+    assert!(total > 0 && long["total"].as_u64().unwrap() > 0);
+    let short: Vec<&str> = json["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["url"].as_str().unwrap())
+        .collect();
+    let spelled: Vec<&str> = long["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["url"].as_str().unwrap())
+        .collect();
+    assert!(
+        spelled.iter().take(3).any(|u| short.contains(u)),
+        "ÜLU and its long form meet: {short:?} / {spelled:?}"
+    );
+}
+
+#[tokio::test]
+async fn long_documents_link_to_the_matching_section() {
+    let app = spawn_fixture().await;
+    let json = app.json("/api/v1/search?q=Holzstaub").await;
+    let hit = &json["hits"][0];
+    assert_eq!(hit["url"], "/holz/ausbildung");
+    assert_eq!(
+        hit["sections"][0]["url"], "/holz/ausbildung#absaugung-und-staubschutz",
+        "{hit}"
+    );
+    assert_eq!(hit["sections"][0]["heading"], "Absaugung und Staubschutz");
+    let (_, html) = app.text("/suche?q=Holzstaub").await;
+    assert!(html.contains(r#"href="/holz/ausbildung#absaugung-und-staubschutz""#));
+    assert!(
+        html.contains("Ausbildung in der Tischlerei › Absaugung und Staubschutz"),
+        "breadcrumb"
+    );
+}
+
+#[tokio::test]
+async fn suggestions_by_prefix_ignore_umlaut_spelling() {
+    let app = spawn_fixture().await;
+    for prefix in ["pruef", "prüf", "pruf"] {
+        let json = app
+            .json(&format!("/api/v1/suggest?q={}", encode(prefix)))
+            .await;
+        let list = json["suggestions"].as_array().unwrap();
+        assert!(
+            list.iter().any(|s| s["kind"] == "title"
+                && s["text"] == "Prüfungen im Überblick"
+                && s["url"] == "/pruefungen/ueberblick"),
+            "{prefix}: {json}"
+        );
+        assert!(list.iter().any(|s| s["kind"] == "term"), "{prefix}: {json}");
+    }
+    let json = app.json("/api/v1/suggest?q=%22%3C").await;
+    assert!(json["suggestions"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_hostile_5000_character_query_is_answered_in_bounded_time() {
+    let app = spawn_embedded().await;
+    let words = [
+        "Prüfung",
+        "Gesellenprüfungstermine",
+        "\"Teil",
+        "1\"",
+        "((",
+        "Kreisäge",
+        "ÜLU",
+        "*",
+    ];
+    let query: String = (0..1000)
+        .map(|i| words[i % words.len()])
+        .collect::<Vec<_>>()
+        .join(" ");
+    let query: String = query.chars().take(5000).collect();
+    assert_eq!(query.chars().count(), 5000);
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(20))
+        .build()
+        .unwrap();
+    for base in ["/api/v1/search?q=", "/suche?q=", "/api/v1/suggest?q="] {
+        let response = client
+            .get(format!("{}{base}{}", app.base, encode(&query)))
+            .send()
+            .await
+            .expect("answered");
+        assert_eq!(response.status(), 200, "{base}");
+    }
+}
