@@ -10,3 +10,4 @@ mod helpers;
 mod ops;
 mod pages;
 mod search;
+mod ui;
