@@ -35,7 +35,7 @@ pub const MANIFEST_URL: &str = "/manifest.webmanifest";
 /// header's green, so the bar and the page join).
 pub const THEME_COLOR: &str = "#14532d";
 /// The address bar's colour in the dark scheme (the dark header's green).
-pub const THEME_COLOR_DARK: &str = "#0f3d22";
+pub const THEME_COLOR_DARK: &str = "#1f6b3c";
 
 /// What every page shows around its content, fixed for one content version.
 #[derive(Debug, Clone)]
