@@ -48,7 +48,9 @@ export CHROME_PATH=/usr/bin/chromium
 
 for path in "${PAGES[@]}"; do
   for run in $(seq 1 "$RUNS"); do
+    # A German browser: otherwise the start page redirects Lighthouse's en-US to /en/.
     node_modules/.bin/lighthouse "$BASE$path" --quiet --chrome-flags="$FLAGS" \
+      --extra-headers='{"Accept-Language":"de-DE,de;q=0.9"}' \
       --only-categories=performance,accessibility,best-practices,seo \
       --output=json --output-path="$WORK/report-$(echo "$path" | md5sum | cut -c1-8)-$run.json" \
       --disable-full-page-screenshot >/dev/null 2>>"$WORK/lighthouse.log" || {
