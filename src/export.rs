@@ -20,7 +20,7 @@ use crate::calendar::ics::{self, FeedInfo};
 use crate::calendar::{Clock, Entry, Filter, notices};
 use crate::config::{ExportArgs, source_of};
 use crate::state::{BuildOptions, ROBOTS_TXT, SEARCH_URL, State};
-use crate::views::{self, DatesPage, NoticesPage};
+use crate::views::{self, DatesPage, Lang, NoticesPage};
 
 /// The file name web servers (nginx `error_page`, many static hosts) use for a 404 page.
 pub const NOT_FOUND_FILE: &str = "404.html";
@@ -72,15 +72,24 @@ pub fn static_routes(state: &State) -> Vec<StaticRoute<'_>> {
         }
     }
     let today = state.clock.today();
-    let home = views::home(&state.chrome, &state.library, &state.calendar, today).into_string();
-    let mut routes = vec![page("/", &home)];
+    let mut routes = Vec::new();
+    for lang in Lang::ALL {
+        let home =
+            views::home(state.chrome(lang), &state.library, &state.calendar, today).into_string();
+        routes.push(page(&lang.url("/"), &home));
+    }
     let mut urls: Vec<&String> = state.pages.keys().collect();
     urls.sort();
     routes.extend(
         urls.into_iter()
             .map(|url| page(url, &state.pages[url].body)),
     );
-    routes.push(page(SEARCH_URL, &state.offline_search_page().body));
+    for lang in Lang::ALL {
+        routes.push(page(
+            &lang.url(SEARCH_URL),
+            &state.offline_search_page(lang).body,
+        ));
+    }
     routes.extend(calendar_routes(state, today));
     routes.push(file(
         format!("/{NOT_FOUND_FILE}"),
@@ -89,6 +98,14 @@ pub fn static_routes(state: &State) -> Vec<StaticRoute<'_>> {
     routes.push(file(
         "/robots.txt".to_owned(),
         Cow::Borrowed(ROBOTS_TXT.as_bytes()),
+    ));
+    routes.push(file(
+        views::MANIFEST_URL.to_owned(),
+        Cow::Borrowed(state.pwa.manifest.as_bytes()),
+    ));
+    routes.push(file(
+        crate::pwa::SERVICE_WORKER_URL.to_owned(),
+        Cow::Borrowed(state.pwa.service_worker.as_bytes()),
     ));
     let mut attachments: Vec<_> = state.library.attachments.values().collect();
     attachments.sort_by(|a, b| a.url.cmp(&b.url));
@@ -140,16 +157,18 @@ fn calendar_routes(state: &State, today: crate::content::Date) -> Vec<StaticRout
         expired: false,
         other_count: notices::expired(lib, today).len(),
     };
-    let mut routes = vec![
-        page(
-            views::DATES_URL,
-            views::dates(&state.chrome, lib, &dates).into_string(),
-        ),
-        page(
-            views::NOTICES_URL,
-            views::notices(&state.chrome, &board).into_string(),
-        ),
-    ];
+    let mut routes = Vec::new();
+    for lang in Lang::ALL {
+        let chrome = state.chrome(lang);
+        routes.push(page(
+            &lang.url(views::DATES_URL),
+            views::dates(chrome, lib, &dates).into_string(),
+        ));
+        routes.push(page(
+            &lang.url(views::NOTICES_URL),
+            views::notices(chrome, &board).into_string(),
+        ));
+    }
     let feed_title = format!("Hinweise – {}", lib.settings.name);
     routes.push(file(
         views::NOTICES_FEED_URL.to_owned(),

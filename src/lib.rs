@@ -15,6 +15,7 @@ pub mod config;
 pub mod content;
 pub mod export;
 pub mod library;
+pub mod pwa;
 pub mod search;
 pub mod state;
 pub mod views;

@@ -14,8 +14,9 @@ use sha2::{Digest, Sha256};
 use crate::calendar::{Calendar, Clock};
 use crate::content::{ContentError, ContentSource, Fingerprint, SourceFile};
 use crate::library::{self, Library};
+use crate::pwa::Pwa;
 use crate::search::SearchIndex;
-use crate::views::{self, AboutInfo, Chrome};
+use crate::views::{self, AboutInfo, Chrome, Lang};
 
 /// The URL of the search page.
 pub const SEARCH_URL: &str = "/suche";
@@ -60,8 +61,10 @@ pub struct State {
     pub library: Library,
     /// Full-text search.
     pub index: SearchIndex,
-    /// Layout values shared by all pages.
+    /// Layout values shared by all pages (German).
     pub chrome: Chrome,
+    /// The same for English pages (under `/en/`).
+    pub chrome_en: Chrome,
     /// Every event, with stable ids, for the date pages and feeds.
     pub calendar: Calendar,
     /// Where "today" comes from. Pages that depend on the date (start page, dates,
@@ -69,10 +72,15 @@ pub struct State {
     pub clock: Clock,
     /// The public address for absolute links in feeds, if configured.
     pub base_url: Option<String>,
-    /// Documents, sections and the about page by URL, rendered once.
+    /// Documents, sections, the about and offline pages by URL, rendered once in each
+    /// UI language (English under `/en/`).
     pub pages: HashMap<String, Page>,
     /// The 404 page.
     pub not_found: Page,
+    /// The English 404 page.
+    pub not_found_en: Page,
+    /// The web app manifest and the service worker of this version.
+    pub pwa: Pwa,
     /// SHA-256 over the files this state was built from.
     pub fingerprint: Fingerprint,
     /// Files that are broken in the folder now, whose previous version is served.
@@ -147,15 +155,25 @@ impl State {
         let index = SearchIndex::build(&library, options.threads).context("Suchindex")?;
         let mut chrome = Chrome::new(&library, options.notice.as_deref());
         chrome.content_version = Some(fingerprint.short());
+        chrome.base_url = options.base_url.clone();
+        let chrome_en = chrome.in_lang(Lang::En);
 
-        let mut pages = HashMap::with_capacity(library.documents.len() + library.sections.len());
-        for doc in library.documents.iter().filter(|d| !d.is_index) {
-            let html = views::document(&chrome, &library, doc).into_string();
-            pages.insert(doc.url.clone(), Page::new(html));
-        }
-        for section in library.sections.values().filter(|s| s.url != "/") {
-            let html = views::section(&chrome, &library, section).into_string();
-            pages.insert(section.url.clone(), Page::new(html));
+        let mut pages =
+            HashMap::with_capacity(2 * (library.documents.len() + library.sections.len() + 2));
+        for chrome in [&chrome, &chrome_en] {
+            let lang = chrome.lang;
+            for doc in library.documents.iter().filter(|d| !d.is_index) {
+                let html = views::document(chrome, &library, doc).into_string();
+                pages.insert(lang.url(&doc.url), Page::new(html));
+            }
+            for section in library.sections.values().filter(|s| s.url != "/") {
+                let html = views::section(chrome, &library, section).into_string();
+                pages.insert(lang.url(&section.url), Page::new(html));
+            }
+            pages.insert(
+                lang.url(views::OFFLINE_URL),
+                Page::new(views::offline_page(chrome).into_string()),
+            );
         }
         let calendar = Calendar::build(&library);
         // The about page is built in: it must show the true fingerprint even if the
@@ -167,29 +185,44 @@ impl State {
             documents: library.documents.len(),
             attachments: library.attachments.len(),
         };
-        pages.insert(
-            views::ABOUT_URL.to_owned(),
-            Page::new(views::about(&chrome, &about).into_string()),
-        );
+        for chrome in [&chrome, &chrome_en] {
+            pages.insert(
+                chrome.lang.url(views::ABOUT_URL),
+                Page::new(views::about(chrome, &about).into_string()),
+            );
+        }
         let not_found = Page::new(views::not_found(&chrome).into_string());
+        let not_found_en = Page::new(views::not_found(&chrome_en).into_string());
+        let pwa = Pwa::build(&library, &fingerprint);
         Ok(State {
             library,
             index,
             chrome,
+            chrome_en,
             calendar,
             clock: options.clock,
             base_url: options.base_url.clone(),
             pages,
             not_found,
+            not_found_en,
+            pwa,
             fingerprint,
             kept_previous,
             good_texts,
         })
     }
 
+    /// The layout values for a UI language.
+    pub fn chrome(&self, lang: Lang) -> &Chrome {
+        match lang {
+            Lang::De => &self.chrome,
+            Lang::En => &self.chrome_en,
+        }
+    }
+
     /// The search page of a static export, which has no server to search with.
-    pub fn offline_search_page(&self) -> Page {
-        Page::new(views::offline_search(&self.chrome, &self.library).into_string())
+    pub fn offline_search_page(&self, lang: Lang) -> Page {
+        Page::new(views::offline_search(self.chrome(lang), &self.library).into_string())
     }
 }
 

@@ -26,7 +26,10 @@ pub struct AboutInfo {
 /// The about page.
 pub fn about(chrome: &Chrome, info: &AboutInfo) -> Markup {
     let s = &chrome.settings;
+    // The page explains the fingerprint in German only; on English pages it is marked
+    // as German so that screen readers read it with a German voice.
     let main = html! {
+        div lang=[chrome.content_lang()] {
         h1 { "Über dieses Portal" }
         p.lead {
             "Dies ist das Ausweichportal der " (s.name) " für Ausbildung, Prüfungen und Kurse. "
@@ -57,11 +60,13 @@ pub fn about(chrome: &Chrome, info: &AboutInfo) -> Markup {
                 @if let Some(email) = &s.email { "E-Mail: " a href={ "mailto:" (email) } { (email) } }
             }
         }
+        }
     };
     layout(
         chrome,
         &Head {
             title: "Über dieses Portal",
+            path: ABOUT_URL,
             description: Some("Inhaltsversion und Fingerabdruck dieses Portals"),
             ..Head::default()
         },

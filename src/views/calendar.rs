@@ -9,8 +9,7 @@
 use maud::{Markup, html};
 
 use super::{Chrome, Head, layout};
-use crate::calendar::{Calendar, Entry, Filter, entries_of, week_of, when_german};
-use crate::content::model::MONTHS;
+use crate::calendar::{Calendar, Entry, Filter, entries_of, week_of};
 use crate::content::{Date, DateTime, Document, EventStatus};
 use crate::library::Library;
 
@@ -61,110 +60,99 @@ pub fn dates(chrome: &Chrome, lib: &Library, page: &DatesPage<'_>) -> Markup {
     } else {
         page.calendar.upcoming(page.today, filter)
     };
+    let t = chrome.t();
+    let lang = chrome.lang;
     let trade = filter.trade.as_deref().and_then(|slug| lib.trade(slug));
     let feed = trade.map_or(ALL_ICS_URL.to_owned(), |t| trade_ics_url(&t.slug));
     let today = (!page.past).then_some(page.today);
-    let title = if page.past {
-        "Vergangene Termine"
-    } else {
-        "Termine"
-    };
+    let title = if page.past { t.past_dates } else { t.dates };
     let main = html! {
         h1 { (title) }
-        p.lead {
-            "Prüfungen, Kurse und überbetriebliche Lehrgänge (ÜLU). Bereits geplante Termine finden statt, wenn hier nichts anderes steht."
-        }
+        p.lead { (t.dates_lead) }
         section.subscribe aria-labelledby="kalender-titel" {
-            h2 #kalender-titel { "Termine in den eigenen Kalender übernehmen" }
-            p {
-                "Wer den Kalender abonniert, bekommt Änderungen automatisch aufs Handy. "
-                "Einzelne Termine übernehmen Sie mit „In Kalender übernehmen“ am Termin."
-            }
+            h2 #kalender-titel { (t.subscribe_title) }
+            p { (t.subscribe_text) }
             ul.inline-list {
                 li {
                     a href={ (page.webcal_base) (feed) } {
-                        "Kalender abonnieren"
-                        @if let Some(t) = trade { " (" (t.name) ")" }
+                        (t.subscribe)
+                        @if let Some(tr) = trade { " (" span lang=[chrome.content_lang()] { (tr.name) } ")" }
                     }
                 }
                 li {
                     a href=(feed) type="text/calendar" {
-                        "Kalenderdatei herunterladen (.ics)"
-                        @if let Some(t) = trade { " (" (t.name) ")" }
+                        (t.download_ics)
+                        @if let Some(tr) = trade { " (" span lang=[chrome.content_lang()] { (tr.name) } ")" }
                     }
                 }
                 @if trade.is_some() {
-                    li { a href={ (page.webcal_base) (ALL_ICS_URL) } { "Alle Gewerke abonnieren" } }
+                    li { a href={ (page.webcal_base) (ALL_ICS_URL) } { (t.subscribe_all) } }
                 }
             }
         }
-        form.search-form action=(DATES_URL) method="get" {
+        form.search-form action=(chrome.href(DATES_URL)) method="get" {
             div.filters {
                 div.field {
-                    label for="termine-gewerk" { "Gewerk" }
+                    label for="termine-gewerk" { (t.trade) }
                     select #termine-gewerk name="gewerk" {
-                        option value="" { "Alle Gewerke" }
-                        @for t in &lib.trades {
-                            option value=(t.slug) selected[filter.trade.as_deref() == Some(t.slug.as_str())] { (t.name) }
+                        option value="" { (t.all_trades) }
+                        @for tr in &lib.trades {
+                            option value=(tr.slug) selected[filter.trade.as_deref() == Some(tr.slug.as_str())] { (tr.name) }
                         }
                     }
                 }
                 div.field {
-                    label for="termine-art" { "Art" }
+                    label for="termine-art" { (t.kind) }
                     select #termine-art name="art" {
-                        option value="" { "Alle Arten" }
+                        option value="" { (t.all_kinds) }
                         @for kind in page.calendar.kinds() {
-                            option value=(kind.slug()) selected[filter.kind == Some(kind)] { (kind.plural()) }
+                            option value=(kind.slug()) selected[filter.kind == Some(kind)] { (lang.kind_plural(kind)) }
                         }
                     }
                 }
             }
             @if page.past { input type="hidden" name="vergangen" value="1"; }
-            button type="submit" { "Termine anzeigen" }
+            button type="submit" { (t.show_dates) }
             @if !filter.is_empty() {
-                " " a.reset href=(dates_url(&Filter::default(), page.past)) { "Filter zurücksetzen" }
+                " " a.reset href=(chrome.href(&dates_url(&Filter::default(), page.past))) { (t.reset_filters) }
             }
         }
         @for note in page.notes { p.note role="note" { (note) } }
         p.result-count role="status" {
-            @match entries.len() {
-                0 => { "Keine Termine" }
-                1 => { "1 Termin" }
-                n => { (n) " Termine" }
-            }
-            @if let Some(t) = trade { " für " (t.name) }
-            @if trade.is_some() && filter.kind.is_none() { " (mit Terminen für alle Gewerke)" }
+            (lang.dates_count(entries.len()))
+            @if let Some(tr) = trade { (lang.for_trade(&tr.name)) }
+            @if trade.is_some() && filter.kind.is_none() { (t.with_all_trade_dates) }
         }
         @if entries.is_empty() {
             p {
-                @if page.past { "Es gibt keine vergangenen Termine" } @else { "Es stehen keine Termine an" }
-                @if !filter.is_empty() { ", die zum Filter passen. " a href=(dates_url(&Filter::default(), page.past)) { "Alle Termine zeigen" } } @else { "." }
+                @if page.past { (t.no_past_dates) } @else { (t.no_upcoming_dates) }
+                @if !filter.is_empty() { (t.matching_filter) a href=(chrome.href(&dates_url(&Filter::default(), page.past))) { (t.show_all_dates) } } @else { "." }
             }
         }
-        @for (month, group) in by_month(&entries) {
+        @for (month, group) in by_month(lang, &entries) {
             section.month aria-labelledby=(month.0) {
                 h2 #(month.0) { (month.1) }
                 ul.event-list {
-                    @for entry in group { (entry_item(entry, today, true)) }
+                    @for entry in group { (entry_item(chrome, entry, today, true)) }
                 }
             }
         }
         p.more {
             @if page.past {
-                a href=(dates_url(filter, false)) { "Kommende Termine" }
+                a href=(chrome.href(&dates_url(filter, false))) { (t.upcoming_dates) }
             } @else {
-                a href=(dates_url(filter, true)) { "Vergangene Termine" }
+                a href=(chrome.href(&dates_url(filter, true))) { (t.past_dates) }
             }
         }
     };
+    let path = dates_url(filter, page.past);
     layout(
         chrome,
         &Head {
             title,
-            description: Some(
-                "Prüfungen, Kurse und ÜLU-Lehrgänge: wann, wo und was sich geändert hat",
-            ),
+            description: Some(t.dates_description),
             noindex: !filter.is_empty() || page.past,
+            path: &path,
             ..Head::default()
         },
         main,
@@ -193,30 +181,32 @@ pub fn dates_url(filter: &Filter, past: bool) -> String {
 
 /// `/hinweise`: current notices newest first; the expired ones behind a link.
 pub fn notices(chrome: &Chrome, page: &NoticesPage<'_>) -> Markup {
+    let t = chrome.t();
     let title = if page.expired {
-        "Abgelaufene Hinweise"
+        t.expired_notices
     } else {
-        "Hinweise"
+        t.notices
     };
+    let expired_url = format!("{}?abgelaufen=1", super::NOTICES_URL);
     let main = html! {
         h1 { (title) }
         @if page.expired {
-            p.lead { "Diese Hinweise gelten nicht mehr. Sie bleiben zum Nachlesen erreichbar." }
+            p.lead { (t.expired_lead) }
         } @else {
-            p.lead { "Aktuelle Hinweise der Kammer, der neueste zuerst." }
-            p { a href=(NOTICES_FEED_URL) type="application/atom+xml" { "Hinweise als Feed abonnieren (Atom)" } }
+            p.lead { (t.notices_lead) }
+            p { a href=(NOTICES_FEED_URL) type="application/atom+xml" { (t.notices_feed) } }
         }
         @if page.notices.is_empty() {
-            p { @if page.expired { "Es gibt keine abgelaufenen Hinweise." } @else { "Zurzeit gibt es keine aktuellen Hinweise." } }
+            p { @if page.expired { (t.no_expired_notices) } @else { (t.no_current_notices) } }
         }
         ul.doc-list {
-            @for doc in page.notices { (notice_item(doc)) }
+            @for doc in page.notices { (notice_item(chrome, doc)) }
         }
         p.more {
             @if page.expired {
-                a href=(super::NOTICES_URL) { "Aktuelle Hinweise" }
+                a href=(chrome.href(super::NOTICES_URL)) { (t.current_notices) }
             } @else if page.other_count > 0 {
-                a href={ (super::NOTICES_URL) "?abgelaufen=1" } { "Abgelaufene Hinweise (" (page.other_count) ")" }
+                a href=(chrome.href(&expired_url)) { (chrome.lang.expired_notices_link(page.other_count)) }
             }
         }
     };
@@ -224,8 +214,13 @@ pub fn notices(chrome: &Chrome, page: &NoticesPage<'_>) -> Markup {
         chrome,
         &Head {
             title,
-            description: Some("Aktuelle Hinweise zu Prüfungen, Kursen und zur Erreichbarkeit"),
+            description: Some(t.notices_description),
             noindex: page.expired,
+            path: if page.expired {
+                expired_url.as_str()
+            } else {
+                super::NOTICES_URL
+            },
             ..Head::default()
         },
         main,
@@ -233,18 +228,20 @@ pub fn notices(chrome: &Chrome, page: &NoticesPage<'_>) -> Markup {
 }
 
 /// A notice in a list: title, summary, "Stand" and how long it is valid.
-pub fn notice_item(doc: &Document) -> Markup {
+pub fn notice_item(chrome: &Chrome, doc: &Document) -> Markup {
     let meta = &doc.meta;
+    let t = chrome.t();
+    let lang = chrome.lang;
     html! {
         li {
-            a href=(doc.url) { (meta.title) }
-            @if let Some(summary) = &meta.summary { p { (summary) } }
+            a href=(chrome.href(&doc.url)) lang=[chrome.content_lang()] { (meta.title) }
+            @if let Some(summary) = &meta.summary { p lang=[chrome.content_lang()] { (summary) } }
             p.doc-meta {
                 @if let Some(updated) = meta.updated {
-                    span.stand { "Stand: " time datetime=(updated.to_string()) { (updated.german()) } }
+                    span.stand { (t.as_of) time datetime=(updated.to_string()) { (lang.date(updated)) } }
                 }
                 @if let Some(until) = meta.valid_until {
-                    " · " span.stand { "gültig bis " time datetime=(until.to_string()) { (until.german()) } }
+                    " · " span.stand { (t.valid_until) time datetime=(until.to_string()) { (lang.date(until)) } }
                 }
             }
         }
@@ -252,55 +249,64 @@ pub fn notice_item(doc: &Document) -> Markup {
 }
 
 /// The start page's "Nächste Termine" and "Aktuelle Hinweise" sections.
-pub fn home_sections(next: &[&Entry], notices: &[&Document], today: Date) -> Markup {
+pub fn home_sections(
+    chrome: &Chrome,
+    next: &[&Entry],
+    notices: &[&Document],
+    today: Date,
+) -> Markup {
+    let t = chrome.t();
     html! {
         @if !notices.is_empty() {
             section.home-notices aria-labelledby="hinweise-titel" {
-                h2 #hinweise-titel { "Aktuelle Hinweise" }
-                ul.doc-list { @for doc in notices { (notice_item(doc)) } }
-                p.more { a href=(super::NOTICES_URL) { "Alle Hinweise" } }
+                h2 #hinweise-titel { (t.current_notices_heading) }
+                ul.doc-list { @for doc in notices { (notice_item(chrome, doc)) } }
+                p.more { a href=(chrome.href(super::NOTICES_URL)) { (t.all_notices) } }
             }
         }
         section aria-labelledby="termine-start-titel" {
-            h2 #termine-start-titel { "Nächste Termine" }
+            h2 #termine-start-titel { (t.next_dates) }
             @if next.is_empty() {
-                p { "Es stehen keine Termine an." }
+                p { (t.no_dates) }
             } @else {
-                ul.event-list { @for entry in next { (entry_item(entry, Some(today), true)) } }
+                ul.event-list { @for entry in next { (entry_item(chrome, entry, Some(today), true)) } }
             }
-            p.more { a href=(DATES_URL) { "Alle Termine" } " · " a href=(ALL_ICS_URL) type="text/calendar" { "Kalenderdatei (.ics)" } }
+            p.more { a href=(chrome.href(DATES_URL)) { (t.all_dates) } " · " a href=(ALL_ICS_URL) type="text/calendar" { (t.calendar_file) } }
         }
     }
 }
 
 /// A document's own dates, in the order written, each with its calendar link. The
 /// document page is rendered once, so nothing here depends on the day.
-pub fn document_events(lib: &Library, doc: &Document) -> Markup {
+pub fn document_events(chrome: &Chrome, lib: &Library, doc: &Document) -> Markup {
+    let t = chrome.t();
     let index = lib.document_index(&doc.url).unwrap_or_default();
     let entries: Vec<Entry> =
         entries_of(lib, index, doc, crate::calendar::FALLBACK_STAMP).collect();
     html! {
         @if !entries.is_empty() {
             section.events aria-labelledby="termine-titel" {
-                h2 #termine-titel { "Termine" }
-                ul.event-list { @for entry in &entries { (entry_item(entry, None, false)) } }
-                p.more { a href=(DATES_URL) { "Alle Termine der Kammer" } }
+                h2 #termine-titel { (t.dates_heading) }
+                ul.event-list { @for entry in &entries { (entry_item(chrome, entry, None, false)) } }
+                p.more { a href=(chrome.href(DATES_URL)) { (t.all_chamber_dates) } }
             }
         }
     }
 }
 
 /// A short line of upcoming dates under a search result.
-pub fn hit_dates(entries: &[&Entry]) -> Markup {
+pub fn hit_dates(chrome: &Chrome, entries: &[&Entry]) -> Markup {
+    let t = chrome.t();
+    let lang = chrome.lang;
     html! {
         @if !entries.is_empty() {
-            ul.hit-dates aria-label="Nächste Termine" {
+            ul.hit-dates aria-label=(t.next_dates) {
                 @for entry in entries {
                     li {
-                        (status_badge(entry)) " "
-                        time datetime=(entry.start().to_string()) { (short_day(entry.first_day())) ", " (entry.start().clock()) " Uhr" }
-                        ": " (entry.event.title)
-                        " · " a href=(entry.ics_url()) { "In Kalender übernehmen" }
+                        (status_badge(lang, entry)) " "
+                        time datetime=(entry.start().to_string()) { (lang.short_day(entry.first_day())) ", " (entry.start().clock()) (t.oclock) }
+                        ": " span lang=[chrome.content_lang()] { (entry.event.title) }
+                        " · " a href=(entry.ics_url()) { (t.add_to_calendar) }
                     }
                 }
             }
@@ -310,8 +316,16 @@ pub fn hit_dates(entries: &[&Entry]) -> Markup {
 
 /// One event: highlight for today or this week, status in words, times (old and new),
 /// place, note, and links to its document and its calendar file.
-pub fn entry_item(entry: &Entry, today: Option<Date>, link_document: bool) -> Markup {
+pub fn entry_item(
+    chrome: &Chrome,
+    entry: &Entry,
+    today: Option<Date>,
+    link_document: bool,
+) -> Markup {
     let e = &entry.event;
+    let t = chrome.t();
+    let lang = chrome.lang;
+    let content_lang = chrome.content_lang();
     let mut class = String::from("event");
     match e.status {
         EventStatus::FindetStatt => {}
@@ -321,9 +335,9 @@ pub fn entry_item(entry: &Entry, today: Option<Date>, link_document: bool) -> Ma
     let highlight = today.and_then(|today| {
         let (monday, sunday) = week_of(today);
         if entry.is_on(today) {
-            Some(("Heute", "badge badge-today"))
+            Some((t.today, "badge badge-today"))
         } else if entry.first_day() <= sunday && entry.last_day() >= monday {
-            Some(("Diese Woche", "badge badge-week"))
+            Some((t.this_week, "badge badge-week"))
         } else {
             None
         }
@@ -339,70 +353,61 @@ pub fn entry_item(entry: &Entry, today: Option<Date>, link_document: bool) -> Ma
         li class=(class) id={ "termin-" (entry.id) } {
             p.event-title {
                 @if let Some((label, badge)) = highlight { span class=(badge) { (label) } " " }
-                (status_badge(entry)) " "
-                strong { (e.title) }
+                (status_badge(lang, entry)) " "
+                strong lang=[content_lang] { (e.title) }
             }
             @match (e.status, e.new_start) {
                 (EventStatus::Verschoben, Some(_)) => {
-                    p.event-when { "Neuer Termin: " (when(entry.start(), entry.end())) }
-                    p.event-was { "Ursprünglich: " del { (when(e.start, e.end)) } }
+                    p.event-when { (t.new_date) (when(lang, entry.start(), entry.end())) }
+                    p.event-was { (t.originally) del { (when(lang, e.start, e.end)) } }
                 }
                 (EventStatus::Verschoben, None) => {
-                    p.event-when { del { (when(e.start, e.end)) } }
-                    p.event-was { "Der neue Termin wird noch bekannt gegeben." }
+                    p.event-when { del { (when(lang, e.start, e.end)) } }
+                    p.event-was { (t.new_date_follows) }
                 }
                 (EventStatus::Abgesagt, _) => {
-                    p.event-when { del { (when(e.start, e.end)) } " – findet nicht statt" }
+                    p.event-when { del { (when(lang, e.start, e.end)) } (t.does_not_take_place) }
                 }
                 (EventStatus::FindetStatt, _) => {
-                    p.event-when { (when(e.start, e.end)) }
+                    p.event-when { (when(lang, e.start, e.end)) }
                 }
             }
-            @if let Some(location) = &e.location { p.event-where { "Ort: " (location) } }
-            @if let Some(note) = &e.note { p.event-note { (note) } }
+            @if let Some(location) = &e.location { p.event-where { (t.location) span lang=[content_lang] { (location) } } }
+            @if let Some(note) = &e.note { p.event-note lang=[content_lang] { (note) } }
             p.event-links {
                 @if link_document {
-                    a href=(entry.doc_url) { (entry.doc_title) }
-                    @if !entry.trade_names.is_empty() { " (" (entry.trade_names.join(", ")) ")" }
+                    a href=(chrome.href(&entry.doc_url)) lang=[content_lang] { (entry.doc_title) }
+                    @if !entry.trade_names.is_empty() { " (" span lang=[content_lang] { (entry.trade_names.join(", ")) } ")" }
                     " · "
                 }
-                a href=(entry.ics_url()) type="text/calendar" { "In Kalender übernehmen" }
+                a href=(entry.ics_url()) type="text/calendar" { (t.add_to_calendar) }
             }
         }
     }
 }
 
 /// The status in words, with a symbol that is hidden from screen readers.
-fn status_badge(entry: &Entry) -> Markup {
+fn status_badge(lang: super::Lang, entry: &Entry) -> Markup {
     let (symbol, class) = match entry.event.status {
         EventStatus::FindetStatt => ("✓", "status status-ok"),
         EventStatus::Verschoben => ("→", "status status-moved"),
         EventStatus::Abgesagt => ("✕", "status status-cancelled"),
     };
     html! {
-        span class=(class) { span aria-hidden="true" { (symbol) } " " (entry.event.status.label()) }
+        span class=(class) { span aria-hidden="true" { (symbol) } " " (lang.status(entry.event.status)) }
     }
 }
 
-/// A span of time as a `<time>` element with the full German text.
-fn when(start: DateTime, end: Option<DateTime>) -> Markup {
-    html! { time datetime=(start.to_string()) { (when_german(start, end)) } }
-}
-
-/// `Fr. 12.03.2027`.
-fn short_day(day: Date) -> String {
-    let name = crate::calendar::weekday_name(day);
-    format!(
-        "{}. {:02}.{:02}.{}",
-        &name[..2],
-        day.0.day(),
-        day.0.month(),
-        day.0.year()
-    )
+/// A span of time as a `<time>` element with the full text.
+fn when(lang: super::Lang, start: DateTime, end: Option<DateTime>) -> Markup {
+    html! { time datetime=(start.to_string()) { (lang.when(start, end)) } }
 }
 
 /// Entries grouped by the month they start in: (anchor id, heading) and the entries.
-fn by_month<'a>(entries: &[&'a Entry]) -> Vec<((String, String), Vec<&'a Entry>)> {
+fn by_month<'a>(
+    lang: super::Lang,
+    entries: &[&'a Entry],
+) -> Vec<((String, String), Vec<&'a Entry>)> {
     let mut groups: Vec<((String, String), Vec<&'a Entry>)> = Vec::new();
     for entry in entries {
         let day = entry.first_day().0;
@@ -410,7 +415,7 @@ fn by_month<'a>(entries: &[&'a Entry]) -> Vec<((String, String), Vec<&'a Entry>)
         match groups.last_mut() {
             Some((key, list)) if key.0 == id => list.push(entry),
             _ => {
-                let heading = format!("{} {}", MONTHS[day.month() as usize - 1], day.year());
+                let heading = lang.month(day.year(), day.month());
                 groups.push(((id, heading), vec![entry]));
             }
         }

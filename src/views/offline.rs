@@ -9,33 +9,34 @@ use crate::library::Library;
 
 /// The page served at `/suche` in a static export.
 pub fn offline_search(chrome: &Chrome, lib: &Library) -> Markup {
+    let t = chrome.t();
+    let content_lang = chrome.content_lang();
     let main = html! {
-        h1 { "Suche" }
+        h1 { (t.search_title) }
         div.note role="note" {
             p {
-                strong { "Die Volltextsuche ist in dieser Kopie nicht verfügbar. " }
-                "Sie braucht das Programm werkbank auf dem Server; diese Seiten sind eine "
-                "statische Kopie (zum Beispiel von einem USB-Stick oder einem einfachen Webserver)."
+                strong { (t.export_search_unavailable) }
+                (t.export_search_why)
             }
-            p { "Alle Inhalte finden Sie hier nach Gewerk und nach Art geordnet." }
+            p { (t.export_search_instead) }
         }
         @if !lib.trades.is_empty() {
             section aria-labelledby="nach-gewerk" {
-                h2 #nach-gewerk { "Nach Gewerk" }
-                ul.cards { @for t in &lib.trades { li { a href=(t.url) { (t.name) } } } }
+                h2 #nach-gewerk { (t.by_trade) }
+                ul.cards lang=[content_lang] { @for tr in &lib.trades { li { a href=(chrome.href(&tr.url)) { (tr.name) } } } }
             }
         }
         section aria-labelledby="nach-art" {
-            h2 #nach-art { "Nach Art" }
+            h2 #nach-art { (t.by_kind) }
             @for kind in Kind::ALL {
                 @let docs: Vec<&Document> = lib.documents.iter().filter(|d| !d.is_index && d.meta.kind == kind).collect();
                 @if !docs.is_empty() {
                     section.group {
-                        h3 #{ "art-" (kind.slug()) } { (kind.plural()) " (" (docs.len()) ")" }
-                        ul.doc-list {
+                        h3 #{ "art-" (kind.slug()) } { (chrome.lang.kind_plural(kind)) " (" (docs.len()) ")" }
+                        ul.doc-list lang=[content_lang] {
                             @for doc in docs {
                                 li {
-                                    a href=(doc.url) { (doc.meta.title) }
+                                    a href=(chrome.href(&doc.url)) { (doc.meta.title) }
                                     @if let Some(summary) = &doc.meta.summary { p { (summary) } }
                                 }
                             }
@@ -48,8 +49,9 @@ pub fn offline_search(chrome: &Chrome, lib: &Library) -> Markup {
     layout(
         chrome,
         &Head {
-            title: "Suche",
+            title: t.search_title,
             noindex: true,
+            path: "/suche",
             ..Head::default()
         },
         main,

@@ -26,6 +26,8 @@ pub fn home(chrome: &Chrome, lib: &Library, calendar: &Calendar, today: Date) ->
     let mut current = notices::current(lib, today);
     current.truncate(NOTICES_ON_HOME);
     let s = &chrome.settings;
+    let t = chrome.t();
+    let lang = chrome.lang;
     let root = lib.sections.get("/");
     let trade_urls: Vec<&str> = lib.trades.iter().map(|t| t.url.as_str()).collect();
     let other_sections: Vec<&Section> = root
@@ -39,28 +41,28 @@ pub fn home(chrome: &Chrome, lib: &Library, calendar: &Calendar, today: Date) ->
         .unwrap_or_default();
     let main = html! {
         div.hero {
-            h1 { (s.title) " der " (s.name) }
-            @if let Some(tagline) = &s.tagline { p.lead { (tagline) } }
-            form.big-search role="search" action="/suche" method="get" {
-                label for="start-suche" { "Lernmaterial, Prüfungen und Kurse durchsuchen" }
+            h1 { (lang.home_title(&s.title, &s.name)) }
+            @if let Some(tagline) = &s.tagline { p.lead lang=[chrome.content_lang()] { (tagline) } }
+            form.big-search role="search" action=(chrome.href("/suche")) method="get" {
+                label for="start-suche" { (t.home_search_label) }
                 div.search-row {
                     input #start-suche type="search" name="q" autocomplete="off"
-                        placeholder="z. B. Gesellenprüfung Tischler";
-                    button type="submit" { "Suchen" }
+                        placeholder=(t.home_search_placeholder);
+                    button type="submit" { (t.search_button) }
                 }
             }
         }
         @if let Some(index) = root.and_then(|r| r.index) {
-            div.prose { (trusted(&lib.documents[index].rendered.html)) }
+            div.prose lang=[chrome.content_lang()] { (trusted(chrome.content_html(lib, &lib.documents[index].rendered.html))) }
         }
-        (home_sections(&next, &current, today))
+        (home_sections(chrome, &next, &current, today))
         @if !lib.trades.is_empty() {
             section aria-labelledby="gewerke" {
-                h2 #gewerke { "Gewerke" }
-                ul.cards {
+                h2 #gewerke { (t.trades) }
+                ul.cards lang=[chrome.content_lang()] {
                     @for trade in &lib.trades {
                         li {
-                            a href=(trade.url) { (trade.name) }
+                            a href=(chrome.href(&trade.url)) { (trade.name) }
                             @if let Some(summary) = lib.document(&trade.url).and_then(|d| d.meta.summary.as_ref()) {
                                 p { (summary) }
                             }
@@ -71,11 +73,11 @@ pub fn home(chrome: &Chrome, lib: &Library, calendar: &Calendar, today: Date) ->
         }
         @if !other_sections.is_empty() {
             section aria-labelledby="bereiche" {
-                h2 #bereiche { "Weitere Bereiche" }
-                ul.cards {
+                h2 #bereiche { (t.other_sections) }
+                ul.cards lang=[chrome.content_lang()] {
                     @for section in &other_sections {
                         li {
-                            a href=(section.url) { (section.title) }
+                            a href=(chrome.href(&section.url)) { (section.title) }
                             @if let Some(summary) = section.index.and_then(|i| lib.documents[i].meta.summary.as_ref()) {
                                 p { (summary) }
                             }
@@ -92,9 +94,9 @@ pub fn home(chrome: &Chrome, lib: &Library, calendar: &Calendar, today: Date) ->
             .collect();
         @if !newest.is_empty() {
             section aria-labelledby="neu" {
-                h2 #neu { "Zuletzt aktualisiert" }
+                h2 #neu { (t.recently_updated) }
                 ul.doc-list {
-                    @for doc in newest { (doc_item(lib, doc)) }
+                    @for doc in newest { (doc_item(chrome, lib, doc)) }
                 }
             }
         }
@@ -114,19 +116,22 @@ pub fn home(chrome: &Chrome, lib: &Library, calendar: &Calendar, today: Date) ->
 /// A section: its introduction, sub-sections and documents grouped by kind and year.
 pub fn section(chrome: &Chrome, lib: &Library, section: &Section) -> Markup {
     let index = section.index.map(|i| &lib.documents[i]);
+    let t = chrome.t();
+    let lang = chrome.lang;
+    let trade = lib.trades.iter().find(|tr| tr.url == section.url);
     let main = html! {
-        (breadcrumbs(lib, &section.url, None))
-        h1 { (section.title) }
+        (breadcrumbs(chrome, lib, &section.url, None))
+        h1 lang=[chrome.content_lang()] { (section.title) }
         @if let Some(doc) = index {
-            @if let Some(summary) = &doc.meta.summary { p.lead { (summary) } }
-            div.prose { (trusted(&doc.rendered.html)) }
+            @if let Some(summary) = &doc.meta.summary { p.lead lang=[chrome.content_lang()] { (summary) } }
+            div.prose lang=[chrome.content_lang()] { (trusted(chrome.content_html(lib, &doc.rendered.html))) }
         }
         @if !section.subsections.is_empty() {
-            h2 { "Bereiche" }
-            ul.cards {
+            h2 { (t.sections) }
+            ul.cards lang=[chrome.content_lang()] {
                 @for url in &section.subsections {
                     @if let Some(sub) = lib.sections.get(url) {
-                        li { a href=(sub.url) { (sub.title) } }
+                        li { a href=(chrome.href(&sub.url)) { (sub.title) } }
                     }
                 }
             }
@@ -135,25 +140,27 @@ pub fn section(chrome: &Chrome, lib: &Library, section: &Section) -> Markup {
             @let docs: Vec<&Document> = section.documents.iter().map(|&i| &lib.documents[i]).filter(|d| d.meta.kind == kind).collect();
             @if !docs.is_empty() {
                 section.group {
-                    h2 { (kind.plural()) }
+                    h2 { (lang.kind_plural(kind)) }
                     @let with_year = docs.iter().any(|d| d.meta.year.is_some());
                     @if with_year {
                         @for year in [None, Some(1), Some(2), Some(3), Some(4)] {
                             @let in_year: Vec<&&Document> = docs.iter().filter(|d| d.meta.year == year).collect();
                             @if !in_year.is_empty() {
-                                @if let Some(y) = year { h3 { (y) ". Ausbildungsjahr" } } @else { h3 { "Alle Ausbildungsjahre" } }
-                                ul.doc-list { @for doc in in_year { (doc_item(lib, doc)) } }
+                                @if let Some(y) = year { h3 { (lang.training_year(y)) } } @else { h3 { (t.all_years) } }
+                                ul.doc-list { @for doc in in_year { (doc_item(chrome, lib, doc)) } }
                             }
                         }
                     } @else {
-                        ul.doc-list { @for doc in &docs { (doc_item(lib, doc)) } }
+                        ul.doc-list { @for doc in &docs { (doc_item(chrome, lib, doc)) } }
                     }
                 }
             }
         }
         @if section.documents.is_empty() && section.subsections.is_empty() {
-            p { "In diesem Bereich gibt es noch keine Dokumente." }
+            p { (t.empty_section) }
         }
+        // At the end, so that the box the script shows moves nothing the reader sees.
+        @if let Some(trade) = trade { (super::pwa::save_box(chrome, &trade.slug)) }
     };
     let description = index.and_then(|d| d.meta.summary.as_deref());
     layout(
@@ -161,6 +168,8 @@ pub fn section(chrome: &Chrome, lib: &Library, section: &Section) -> Markup {
         &Head {
             title: &section.title,
             description,
+            path: &section.url,
+            stand: index.and_then(|d| d.meta.updated),
             ..Head::default()
         },
         main,
@@ -173,34 +182,35 @@ pub fn document(chrome: &Chrome, lib: &Library, doc: &Document) -> Markup {
     let meta = &doc.meta;
     let attachments = lib.attachments_of(doc);
     let (previous, next) = neighbours(lib, doc);
+    let t = chrome.t();
     let main = html! {
-        (breadcrumbs(lib, &doc.section, Some(&meta.title)))
+        (breadcrumbs(chrome, lib, &doc.section, Some(&meta.title)))
         article {
             header.doc-header {
-                h1 { (meta.title) }
-                (doc_meta(lib, doc))
-                @if let Some(summary) = &meta.summary { p.lead { (summary) } }
+                h1 lang=[chrome.content_lang()] { (meta.title) }
+                (doc_meta(chrome, lib, doc))
+                @if let Some(summary) = &meta.summary { p.lead lang=[chrome.content_lang()] { (summary) } }
             }
             @if doc.rendered.toc.len() >= 2 {
                 nav.toc aria-labelledby="toc-titel" {
-                    h2 #toc-titel { "Inhalt" }
-                    ol {
+                    h2 #toc-titel { (t.toc) }
+                    ol lang=[chrome.content_lang()] {
                         @for entry in &doc.rendered.toc {
                             li class={ "toc-" (entry.level) } { a href={ "#" (entry.id) } { (entry.text) } }
                         }
                     }
                 }
             }
-            div.prose { (trusted(&doc.rendered.html)) }
-            (document_events(lib, doc))
+            div.prose lang=[chrome.content_lang()] { (trusted(chrome.content_html(lib, &doc.rendered.html))) }
+            (document_events(chrome, lib, doc))
             @if !attachments.is_empty() {
                 section aria-labelledby="anhaenge-titel" {
-                    h2 #anhaenge-titel { "Dateien zum Herunterladen" }
+                    h2 #anhaenge-titel { (t.downloads) }
                     ul.attachments {
                         @for a in &attachments {
                             li {
                                 a href=(a.url) download { (a.name) }
-                                " (" (file_size(a.bytes.len())) ")"
+                                " (" (chrome.lang.file_size(a.bytes.len())) ")"
                             }
                         }
                     }
@@ -208,9 +218,9 @@ pub fn document(chrome: &Chrome, lib: &Library, doc: &Document) -> Markup {
             }
         }
         @if previous.is_some() || next.is_some() {
-            nav.pager aria-label="Weitere Dokumente in diesem Bereich" {
-                @if let Some(p) = previous { a rel="prev" href=(p.url) { "← " (p.meta.title) } }
-                @if let Some(n) = next { a rel="next" href=(n.url) { (n.meta.title) " →" } }
+            nav.pager aria-label=(t.more_in_section) lang=[chrome.content_lang()] {
+                @if let Some(p) = previous { a rel="prev" href=(chrome.href(&p.url)) { "← " (p.meta.title) } }
+                @if let Some(n) = next { a rel="next" href=(chrome.href(&n.url)) { (n.meta.title) " →" } }
             }
         }
     };
@@ -219,6 +229,8 @@ pub fn document(chrome: &Chrome, lib: &Library, doc: &Document) -> Markup {
         &Head {
             title: &meta.title,
             description: meta.summary.as_deref(),
+            path: &doc.url,
+            stand: meta.updated,
             ..Head::default()
         },
         main,
@@ -227,22 +239,23 @@ pub fn document(chrome: &Chrome, lib: &Library, doc: &Document) -> Markup {
 
 /// The 404 page, in the site's layout, with a way on.
 pub fn not_found(chrome: &Chrome) -> Markup {
+    let t = chrome.t();
     let main = html! {
-        h1 { "Seite nicht gefunden" }
-        p { "Unter dieser Adresse gibt es keine Seite. Vielleicht hilft die Suche weiter:" }
-        form.big-search role="search" action="/suche" method="get" {
-            label for="nf-suche" { "Suchbegriff" }
+        h1 { (t.not_found_title) }
+        p { (t.not_found_text) }
+        form.big-search role="search" action=(chrome.href("/suche")) method="get" {
+            label for="nf-suche" { (t.search_term) }
             div.search-row {
                 input #nf-suche type="search" name="q" autocomplete="off";
-                button type="submit" { "Suchen" }
+                button type="submit" { (t.search_button) }
             }
         }
-        p { a href="/" { "Zur Startseite" } }
+        p { a href=(chrome.href("/")) { (t.to_home) } }
     };
     layout(
         chrome,
         &Head {
-            title: "Seite nicht gefunden",
+            title: t.not_found_title,
             noindex: true,
             ..Head::default()
         },
@@ -255,7 +268,7 @@ pub fn problem(chrome: &Chrome, title: &str, message: &str) -> Markup {
     let main = html! {
         h1 { (title) }
         p { (message) }
-        p { a href="/" { "Zur Startseite" } }
+        p { a href=(chrome.href("/")) { (chrome.t().to_home) } }
     };
     layout(
         chrome,
@@ -269,55 +282,60 @@ pub fn problem(chrome: &Chrome, title: &str, message: &str) -> Markup {
 }
 
 /// "Start › Tischler/in › Gesellenprüfung".
-fn breadcrumbs(lib: &Library, section_url: &str, current: Option<&str>) -> Markup {
+fn breadcrumbs(chrome: &Chrome, lib: &Library, section_url: &str, current: Option<&str>) -> Markup {
     let chain = lib.breadcrumbs(section_url);
+    let content_lang = chrome.content_lang();
     html! {
-        nav.breadcrumbs aria-label="Brotkrümelnavigation" {
+        nav.breadcrumbs aria-label=(chrome.t().breadcrumbs) {
             ol {
                 @for (i, section) in chain.iter().enumerate() {
                     @let last = current.is_none() && i + 1 == chain.len();
-                    @let title = if section.url == "/" { "Start" } else { section.title.as_str() };
+                    @let home = section.url == "/";
+                    @let title = if home { chrome.t().start } else { section.title.as_str() };
+                    @let lang = if home { None } else { content_lang };
                     @if last {
-                        li { span aria-current="page" { (title) } }
+                        li { span aria-current="page" lang=[lang] { (title) } }
                     } @else {
-                        li { a href=(section.url) { (title) } }
+                        li { a href=(chrome.href(&section.url)) lang=[lang] { (title) } }
                     }
                 }
-                @if let Some(title) = current { li { span aria-current="page" { (title) } } }
+                @if let Some(title) = current { li { span aria-current="page" lang=[content_lang] { (title) } } }
             }
         }
     }
 }
 
 /// The line under a document's title: kind, trades, year, "Stand".
-fn doc_meta(lib: &Library, doc: &Document) -> Markup {
+fn doc_meta(chrome: &Chrome, lib: &Library, doc: &Document) -> Markup {
     let meta = &doc.meta;
+    let t = chrome.t();
+    let lang = chrome.lang;
     html! {
         p.doc-meta {
-            span.tag { (meta.kind.label()) }
+            span.tag { (lang.kind(meta.kind)) }
             @for slug in &meta.trades {
                 @if let Some(trade) = lib.trade(slug) {
-                    " " a.tag href=(trade.url) { (trade.name) }
+                    " " a.tag href=(chrome.href(&trade.url)) lang=[chrome.content_lang()] { (trade.name) }
                 }
             }
-            @if let Some(year) = meta.year { " " span.tag { (year) ". Ausbildungsjahr" } }
+            @if let Some(year) = meta.year { " " span.tag { (lang.training_year(year)) } }
             @if let Some(updated) = meta.updated {
-                " " span.stand { "Stand: " time datetime=(updated.to_string()) { (updated.german()) } }
+                " " span.stand { (t.as_of) time datetime=(updated.to_string()) { (lang.date(updated)) } }
             }
             @if let Some(until) = meta.valid_until {
-                " " span.stand { "gültig bis " time datetime=(until.to_string()) { (until.german()) } }
+                " " span.stand { (t.valid_until) time datetime=(until.to_string()) { (lang.date(until)) } }
             }
         }
     }
 }
 
 /// A document in a list: title link, summary, small meta line.
-fn doc_item(lib: &Library, doc: &Document) -> Markup {
+fn doc_item(chrome: &Chrome, lib: &Library, doc: &Document) -> Markup {
     html! {
         li {
-            a href=(doc.url) { (doc.meta.title) }
-            @if let Some(summary) = &doc.meta.summary { p { (summary) } }
-            (doc_meta(lib, doc))
+            a href=(chrome.href(&doc.url)) lang=[chrome.content_lang()] { (doc.meta.title) }
+            @if let Some(summary) = &doc.meta.summary { p lang=[chrome.content_lang()] { (summary) } }
+            (doc_meta(chrome, lib, doc))
         }
     }
 }
@@ -345,13 +363,4 @@ fn neighbours<'a>(
         .map(|p| &lib.documents[section.documents[p]]);
     let next = section.documents.get(pos + 1).map(|&n| &lib.documents[n]);
     (previous, next)
-}
-
-/// `12 KB`, `1,4 MB`.
-fn file_size(bytes: usize) -> String {
-    if bytes < 1024 * 1024 {
-        format!("{} KB", bytes.div_ceil(1024))
-    } else {
-        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0)).replace('.', ",")
-    }
 }

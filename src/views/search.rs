@@ -30,20 +30,23 @@ pub const DATES_PER_HIT: usize = 3;
 pub fn search(chrome: &Chrome, lib: &Library, page: &SearchPage<'_>) -> Markup {
     let req = page.request;
     let res = page.results;
+    let t = chrome.t();
+    let lang = chrome.lang;
+    let content_lang = chrome.content_lang();
     let has_input =
         !req.q.trim().is_empty() || req.trade.is_some() || req.kind.is_some() || req.year.is_some();
     let main = html! {
-        h1 { "Suche" }
-        form.search-form role="search" action="/suche" method="get" {
+        h1 { (t.search_title) }
+        form.search-form role="search" action=(chrome.href("/suche")) method="get" {
             div.field {
-                label for="suche-q" { "Suchbegriff" }
+                label for="suche-q" { (t.search_term) }
                 input #suche-q type="search" name="q" value=(req.q) autocomplete="off";
             }
             div.filters {
                 div.field {
-                    label for="suche-gewerk" { "Gewerk" }
+                    label for="suche-gewerk" { (t.trade) }
                     select #suche-gewerk name="gewerk" {
-                        option value="" { "Alle Gewerke" }
+                        option value="" { (t.all_trades) }
                         @for f in &res.facets.trade {
                             @if let Some(trade) = lib.trade(&f.value) {
                                 option value=(f.value) selected[req.trade.as_deref() == Some(f.value.as_str())] {
@@ -54,43 +57,39 @@ pub fn search(chrome: &Chrome, lib: &Library, page: &SearchPage<'_>) -> Markup {
                     }
                 }
                 div.field {
-                    label for="suche-art" { "Art" }
+                    label for="suche-art" { (t.kind) }
                     select #suche-art name="art" {
-                        option value="" { "Alle Arten" }
+                        option value="" { (t.all_kinds) }
                         @for f in &res.facets.kind {
                             option value=(f.value.slug()) selected[req.kind == Some(f.value)] {
-                                (f.value.label()) " (" (f.count) ")"
+                                (lang.kind(f.value)) " (" (f.count) ")"
                             }
                         }
                     }
                 }
                 div.field {
-                    label for="suche-jahr" { "Ausbildungsjahr" }
+                    label for="suche-jahr" { (t.training_year) }
                     select #suche-jahr name="jahr" {
-                        option value="" { "Alle Jahre" }
+                        option value="" { (t.all_years_option) }
                         @for f in &res.facets.year {
                             option value=(f.value) selected[req.year == Some(f.value)] {
-                                (f.value) ". Jahr (" (f.count) ")"
+                                (lang.year_option(f.value, f.count))
                             }
                         }
                     }
                 }
             }
-            button type="submit" { "Suchen" }
+            button type="submit" { (t.search_button) }
             @if req.trade.is_some() || req.kind.is_some() || req.year.is_some() {
-                " " a.reset href=(search_url(&SearchRequest { q: req.q.clone(), page: 1, ..SearchRequest::default() })) { "Filter zurücksetzen" }
+                " " a.reset href=(chrome.href(&search_url(&SearchRequest { q: req.q.clone(), page: 1, ..SearchRequest::default() }))) { (t.reset_filters) }
             }
         }
         @for note in page.notes { p.note role="note" { (note) } }
         @if has_input {
             p.result-count role="status" {
-                @match res.total {
-                    0 => { "Keine Treffer" }
-                    1 => { "1 Treffer" }
-                    n => { (n) " Treffer" }
-                }
-                @if !req.q.trim().is_empty() { " für „" (req.q.trim()) "“" }
-                @if res.pages > 1 { ", Seite " (res.page) " von " (res.pages) }
+                (lang.hits(res.total))
+                @if !req.q.trim().is_empty() { (lang.for_query(req.q.trim())) }
+                @if res.pages > 1 { ", " (lang.page_of(res.page, res.pages)) }
             }
             @if let Some(corrected) = &res.did_you_mean {
                 p.did-you-mean {
@@ -101,10 +100,10 @@ pub fn search(chrome: &Chrome, lib: &Library, page: &SearchPage<'_>) -> Markup {
             }
             @if res.total == 0 {
                 div.no-results {
-                    p { "Tipps: Prüfen Sie die Schreibweise, verwenden Sie allgemeinere Begriffe oder entfernen Sie Filter." }
+                    p { (t.no_results_tips) }
                     @if !lib.trades.is_empty() {
-                        p { "Oder stöbern Sie in den Gewerken:" }
-                        ul.inline-list { @for t in &lib.trades { li { a href=(t.url) { (t.name) } } } }
+                        p { (t.browse_trades) }
+                        ul.inline-list lang=[content_lang] { @for tr in &lib.trades { li { a href=(chrome.href(&tr.url)) { (tr.name) } } } }
                     }
                 }
             }
@@ -112,57 +111,59 @@ pub fn search(chrome: &Chrome, lib: &Library, page: &SearchPage<'_>) -> Markup {
                 @for hit in &res.hits {
                     @let doc = &lib.documents[hit.doc];
                     li.result {
-                        h2 { a href=(doc.url) { (doc.meta.title) } }
-                        p.result-url { (doc.url) }
+                        h2 lang=[content_lang] { a href=(chrome.href(&doc.url)) { (doc.meta.title) } }
+                        p.result-url { (chrome.href(&doc.url)) }
                         @if !hit.sections.is_empty() {
-                            ul.section-hits aria-label="Passende Abschnitte" {
+                            ul.section-hits {
                                 @for section in &hit.sections {
-                                    li { a href={ (doc.url) "#" (section.id) } { (doc.meta.title) " › " (section.heading) } }
+                                    li lang=[content_lang] { a href={ (chrome.href(&doc.url)) "#" (section.id) } { (doc.meta.title) " › " (section.heading) } }
                                 }
                             }
                         }
                         @if !hit.snippet.is_empty() {
-                            p.snippet { (snippet_markup(&hit.snippet)) " …" }
+                            p.snippet lang=[content_lang] { (snippet_markup(&hit.snippet)) " …" }
                         } @else if let Some(summary) = &doc.meta.summary {
-                            p.snippet { (summary) }
+                            p.snippet lang=[content_lang] { (summary) }
                         }
                         p.doc-meta {
-                            span.tag { (doc.meta.kind.label()) }
+                            span.tag { (lang.kind(doc.meta.kind)) }
                             @for slug in &doc.meta.trades {
-                                @if let Some(trade) = lib.trade(slug) { " " span.tag { (trade.name) } }
+                                @if let Some(trade) = lib.trade(slug) { " " span.tag lang=[content_lang] { (trade.name) } }
                             }
-                            @if let Some(year) = doc.meta.year { " " span.tag { (year) ". Ausbildungsjahr" } }
+                            @if let Some(year) = doc.meta.year { " " span.tag { (lang.training_year(year)) } }
                         }
-                        (super::calendar::hit_dates(&page.calendar.next_for_document(hit.doc, page.today, DATES_PER_HIT)))
+                        (super::calendar::hit_dates(chrome, &page.calendar.next_for_document(hit.doc, page.today, DATES_PER_HIT)))
                     }
                 }
             }
             @if res.pages > 1 {
-                nav.pager aria-label="Seiten der Trefferliste" {
+                nav.pager aria-label=(t.results_pages) {
                     @if res.page > 1 {
-                        a rel="prev" href=(search_url(&SearchRequest { page: res.page - 1, ..req.clone() })) { "← Vorherige Seite" }
+                        a rel="prev" href=(chrome.href(&search_url(&SearchRequest { page: res.page - 1, ..req.clone() }))) { (t.previous_page) }
                     }
-                    span { "Seite " (res.page) " von " (res.pages) }
+                    span { (lang.page_of(res.page, res.pages)) }
                     @if res.page < res.pages {
-                        a rel="next" href=(search_url(&SearchRequest { page: res.page + 1, ..req.clone() })) { "Nächste Seite →" }
+                        a rel="next" href=(chrome.href(&search_url(&SearchRequest { page: res.page + 1, ..req.clone() }))) { (t.next_page) }
                     }
                 }
             }
         } @else {
-            p { "Geben Sie einen Suchbegriff ein oder wählen Sie ein Gewerk, eine Art oder ein Ausbildungsjahr." }
+            p { (t.search_prompt) }
         }
     };
     let title = if req.q.trim().is_empty() {
-        "Suche".to_owned()
+        t.search_title.to_owned()
     } else {
-        format!("Suche: {}", req.q.trim())
+        format!("{}: {}", t.search_title, req.q.trim())
     };
+    let path = search_url(req);
     layout(
         chrome,
         &Head {
             title: &title,
             query: Some(&req.q),
             noindex: true,
+            path: &path,
             ..Head::default()
         },
         main,

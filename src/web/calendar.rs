@@ -42,7 +42,8 @@ pub async fn dates_page(req: HttpRequest, shared: Data) -> HttpResponse {
         notes: &notes,
         webcal_base: &webcal_base,
     };
-    let html = views::dates(&state.chrome, &state.library, &page).into_string();
+    let chrome = state.chrome(super::handlers::lang_of(&req));
+    let html = views::dates(chrome, &state.library, &page).into_string();
     vary_host(respond::page(&req, &Page::new(html)))
 }
 
@@ -110,7 +111,7 @@ pub async fn notices_page(req: HttpRequest, shared: Data) -> HttpResponse {
         expired,
         other_count: other.len(),
     };
-    let html = views::notices(&state.chrome, &page).into_string();
+    let html = views::notices(state.chrome(super::handlers::lang_of(&req)), &page).into_string();
     respond::page(&req, &Page::new(html))
 }
 

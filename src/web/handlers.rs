@@ -9,19 +9,76 @@ use super::Shared;
 use super::metrics::Metrics;
 use super::params;
 use super::respond::{self, CACHE_IMMUTABLE, CACHE_REVALIDATE};
-use crate::assets;
 use crate::search::SearchResults;
 use crate::state::{Page, State, etag_of};
+use crate::views::Lang;
 use crate::views::{self, SearchPage};
+use crate::{assets, pwa};
 
 type Data = web::Data<Shared>;
 
-/// `/`: the start page.
+/// `/` and `/en/`: the start page. A visitor arriving at `/` from elsewhere whose
+/// browser prefers English is sent to `/en/`; see [`language_redirect`].
 pub async fn home(req: HttpRequest, shared: Data) -> HttpResponse {
     let state = shared.load();
+    let lang = lang_of(&req);
+    if lang == Lang::De
+        && let Some(redirect) = language_redirect(&req)
+    {
+        return redirect;
+    }
     let today = state.clock.today();
-    let html = views::home(&state.chrome, &state.library, &state.calendar, today);
-    respond::page(&req, &Page::new(html.into_string()))
+    let html = views::home(state.chrome(lang), &state.library, &state.calendar, today);
+    let mut response = respond::page(&req, &Page::new(html.into_string()));
+    if lang == Lang::De {
+        response.headers_mut().insert(
+            header::VARY,
+            header::HeaderValue::from_static(VARY_LANGUAGE),
+        );
+    }
+    response
+}
+
+/// The start page depends on these request headers (see [`language_redirect`]).
+const VARY_LANGUAGE: &str = "Accept-Language, Referer";
+/// The query that asks for the German start page whatever the browser prefers (the
+/// language switch on English pages links to it).
+const GERMAN_QUERY: &str = "lang=de";
+
+/// The UI language of a request, from its path prefix (`/en/…` is English).
+pub fn lang_of(req: &HttpRequest) -> Lang {
+    Lang::of_path(req.path()).0
+}
+
+/// `/` for a browser that prefers English: a redirect to `/en/`, unless the visitor
+/// came from one of our own pages (they chose German there, by the switch or by
+/// following a German link) or asked for German with `?lang=de`. The choice is thus
+/// remembered without cookies.
+fn language_redirect(req: &HttpRequest) -> Option<HttpResponse> {
+    if req.query_string().split('&').any(|p| p == GERMAN_QUERY) {
+        return None;
+    }
+    let header = req.headers().get(header::ACCEPT_LANGUAGE)?.to_str().ok()?;
+    if Lang::from_accept_language(header) != Some(Lang::En) {
+        return None;
+    }
+    let host = req.connection_info().host().to_owned();
+    let from_here = req
+        .headers()
+        .get(header::REFERER)
+        .and_then(|r| r.to_str().ok())
+        .and_then(|r| r.split_once("://"))
+        .is_some_and(|(_, rest)| rest.split('/').next() == Some(host.as_str()));
+    if from_here {
+        return None;
+    }
+    Some(
+        HttpResponse::Found()
+            .insert_header((header::LOCATION, Lang::En.url("/")))
+            .insert_header((header::VARY, VARY_LANGUAGE))
+            .insert_header((header::CACHE_CONTROL, CACHE_REVALIDATE))
+            .finish(),
+    )
 }
 
 /// `/suche?q=&gewerk=&art=&jahr=&seite=`: the results page.
@@ -42,7 +99,7 @@ pub async fn search_page(req: HttpRequest, shared: Data) -> HttpResponse {
     };
     respond::html(
         StatusCode::OK,
-        views::search(&state.chrome, &state.library, &page).into_string(),
+        views::search(state.chrome(lang_of(&req)), &state.library, &page).into_string(),
     )
 }
 
@@ -87,6 +144,52 @@ pub async fn asset(req: HttpRequest, path: web::Path<String>, shared: Data) -> H
     }
 }
 
+/// `/sw.js`: the service worker of the current content version. It must be served
+/// from the root (its scope) and revalidated, so that a new version is noticed.
+pub async fn service_worker(req: HttpRequest, shared: Data) -> HttpResponse {
+    let state = shared.load();
+    let body = state.pwa.service_worker.clone();
+    respond::cached(
+        &req,
+        &etag_of(body.as_bytes()),
+        pwa::SCRIPT_TYPE,
+        CACHE_REVALIDATE,
+        body,
+    )
+}
+
+/// `/manifest.webmanifest`: name, icons and colours for installing the portal.
+pub async fn manifest(req: HttpRequest, shared: Data) -> HttpResponse {
+    let state = shared.load();
+    let body = state.pwa.manifest.clone();
+    respond::cached(
+        &req,
+        &etag_of(body.as_bytes()),
+        pwa::MANIFEST_TYPE,
+        CACHE_REVALIDATE,
+        body,
+    )
+}
+
+/// `/api/v1/offline/{gewerk}`: the pages and files to store for a trade.
+pub async fn offline_bundle(path: web::Path<String>, shared: Data) -> HttpResponse {
+    let state = shared.load();
+    match pwa::trade_bundle(
+        &state.library,
+        &state.pages,
+        &state.pwa,
+        &state.fingerprint,
+        &path,
+    ) {
+        Some(bundle) => HttpResponse::Ok()
+            .insert_header((header::CACHE_CONTROL, CACHE_REVALIDATE))
+            .json(bundle),
+        None => HttpResponse::NotFound()
+            .insert_header((header::CACHE_CONTROL, CACHE_REVALIDATE))
+            .json(serde_json::json!({"error": "Dieses Gewerk gibt es nicht."})),
+    }
+}
+
 /// `/robots.txt`: everything may be indexed except search results.
 pub async fn robots() -> HttpResponse {
     HttpResponse::Ok()
@@ -110,6 +213,13 @@ pub async fn fallback(req: HttpRequest, shared: Data) -> HttpResponse {
     if let Some(attachment) = state.library.attachments.get(&path) {
         return attachment_response(&req, &attachment.name, &attachment.bytes);
     }
+    let (lang, german) = Lang::of_path(&path);
+    // Files are content, not UI: `/en/tischler/plan.pdf` is the German address's file.
+    if lang == Lang::En && state.library.attachments.contains_key(german) {
+        return HttpResponse::PermanentRedirect()
+            .insert_header((header::LOCATION, german.to_owned()))
+            .finish();
+    }
     // `/tischler` -> `/tischler/`: sections live at their folder URL.
     if !path.ends_with('/') {
         let folder = format!("{path}/");
@@ -120,13 +230,16 @@ pub async fn fallback(req: HttpRequest, shared: Data) -> HttpResponse {
         }
     }
     // `/tischler/a/` -> `/tischler/a`: a document asked for as a folder.
-    if let Some(doc) = path.strip_suffix('/')
+    if let Some(doc) = german.strip_suffix('/')
         && state.library.document(doc).is_some()
         && !doc.is_empty()
     {
         return HttpResponse::PermanentRedirect()
-            .insert_header((header::LOCATION, doc.to_owned()))
+            .insert_header((header::LOCATION, lang.url(doc)))
             .finish();
+    }
+    if lang == Lang::En {
+        return respond::html(StatusCode::NOT_FOUND, state.not_found_en.body.clone());
     }
     respond::not_found(&state)
 }

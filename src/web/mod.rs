@@ -224,6 +224,33 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/hinweise.xml",
             web::route().guard(read()).to(calendar::notices_atom),
         )
+        // English pages: the same handlers; they read the language from the path.
+        .route("/en", web::route().guard(read()).to(handlers::home))
+        .route("/en/", web::route().guard(read()).to(handlers::home))
+        .route(
+            "/en/suche",
+            web::route().guard(read()).to(handlers::search_page),
+        )
+        .route(
+            "/en/termine",
+            web::route().guard(read()).to(calendar::dates_page),
+        )
+        .route(
+            "/en/hinweise",
+            web::route().guard(read()).to(calendar::notices_page),
+        )
+        .route(
+            crate::pwa::SERVICE_WORKER_URL,
+            web::route().guard(read()).to(handlers::service_worker),
+        )
+        .route(
+            crate::views::MANIFEST_URL,
+            web::route().guard(read()).to(handlers::manifest),
+        )
+        .route(
+            "/api/v1/offline/{gewerk}",
+            web::route().guard(read()).to(handlers::offline_bundle),
+        )
         .route("/healthz", web::route().guard(read()).to(ops::healthz))
         .route("/metrics", web::route().guard(read()).to(ops::metrics))
         .route(

@@ -43,6 +43,14 @@ impl TestApp {
         response.json().await.expect("valid JSON")
     }
 
+    /// GET a JSON document of another JSON type (the manifest); asserts 200 and the type.
+    pub async fn json_typed(&self, path: &str, content_type: &str) -> serde_json::Value {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(response.headers()["content-type"], content_type, "{path}");
+        response.json().await.expect("valid JSON")
+    }
+
     /// The URLs of the hits of an API search.
     pub async fn hit_urls(&self, query: &str) -> Vec<String> {
         let path = format!("/api/v1/search?limit=10&q={}", encode(query));

@@ -11,3 +11,4 @@ mod ops;
 mod pages;
 mod search;
 mod security;
+mod ui;
