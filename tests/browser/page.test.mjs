@@ -50,7 +50,7 @@ describe('Seitengewicht', () => {
     for (const m of html.matchAll(/<(?:link rel="stylesheet" href|script src)="([^"]+)"/g)) {
       parts.push([m[1], Buffer.from(await (await fetch(BASE + m[1])).arrayBuffer())]);
     }
-    assert.equal(parts.length, 3, 'HTML, ein Stylesheet, ein Skript');
+    assert.equal(parts.length, 4, 'HTML, ein Stylesheet, zwei Skripte (Offline-Speichern, Suchvorschläge)');
     const gzip = parts.reduce((n, [, b]) => n + gzipSync(b, { level: 6 }).length, 0);
     const brotli = parts.reduce((n, [, b]) => n + brotliCompressSync(b).length, 0);
     console.log(`# Seitengewicht ${path}: ${parts.map(([n, b]) => `${n} ${b.length} B`).join(', ')}; gzip ${gzip} B, brotli ${brotli} B`);
