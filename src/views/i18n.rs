@@ -450,6 +450,10 @@ pub struct Texts {
     pub reset_filters: &'static str,
     /// Tips under zero results.
     pub no_results_tips: &'static str,
+    /// Before a corrected query: "Meinten Sie: …?".
+    pub did_you_mean: &'static str,
+    /// Label of the list of matching sections under a hit.
+    pub matching_sections: &'static str,
     /// Lead-in to the trades under zero results.
     pub browse_trades: &'static str,
     /// Label of the results pager.
@@ -632,6 +636,8 @@ pub static DE: Texts = Texts {
     all_years_option: "Alle Jahre",
     reset_filters: "Filter zurücksetzen",
     no_results_tips: "Tipps: Prüfen Sie die Schreibweise, verwenden Sie allgemeinere Begriffe oder entfernen Sie Filter.",
+    did_you_mean: "Meinten Sie: ",
+    matching_sections: "Passende Abschnitte",
     browse_trades: "Oder stöbern Sie in den Gewerken:",
     results_pages: "Seiten der Trefferliste",
     previous_page: "← Vorherige Seite",
@@ -750,6 +756,8 @@ pub static EN: Texts = Texts {
     all_years_option: "All years",
     reset_filters: "Clear filters",
     no_results_tips: "Tips: check the spelling, use more general words or remove filters. The content is in German.",
+    did_you_mean: "Did you mean: ",
+    matching_sections: "Matching sections",
     browse_trades: "Or browse the trades:",
     results_pages: "Result pages",
     previous_page: "← Previous page",

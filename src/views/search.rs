@@ -93,8 +93,8 @@ pub fn search(chrome: &Chrome, lib: &Library, page: &SearchPage<'_>) -> Markup {
             }
             @if let Some(corrected) = &res.did_you_mean {
                 p.did-you-mean {
-                    "Meinten Sie: "
-                    a href=(search_url(&SearchRequest { q: corrected.clone(), page: 1, ..req.clone() })) { (corrected) }
+                    (chrome.t().did_you_mean)
+                    a href=(chrome.href(&search_url(&SearchRequest { q: corrected.clone(), page: 1, ..req.clone() }))) lang=[content_lang] { (corrected) }
                     "?"
                 }
             }
@@ -114,7 +114,7 @@ pub fn search(chrome: &Chrome, lib: &Library, page: &SearchPage<'_>) -> Markup {
                         h2 lang=[content_lang] { a href=(chrome.href(&doc.url)) { (doc.meta.title) } }
                         p.result-url { (chrome.href(&doc.url)) }
                         @if !hit.sections.is_empty() {
-                            ul.section-hits {
+                            ul.section-hits aria-label=(chrome.t().matching_sections) {
                                 @for section in &hit.sections {
                                     li lang=[content_lang] { a href={ (chrome.href(&doc.url)) "#" (section.id) } { (doc.meta.title) " › " (section.heading) } }
                                 }
