@@ -111,6 +111,13 @@ pub struct ServeArgs {
     /// Inhaltsordner auf Änderungen überwachen und neu laden [Standard: true].
     #[arg(long, env = "WERKBANK_RELOAD", value_name = "true|false")]
     pub reload: Option<bool>,
+
+    /// Ordner, in dem der Suchindex zwischen Neustarts aufbewahrt wird (für große
+    /// Inhaltsordner). Ein Neustart mit unveränderten Inhalten und derselben
+    /// werkbank-Version liest ihn, statt neu zu indexieren. Ohne Angabe liegt der Index
+    /// nur im Arbeitsspeicher.
+    #[arg(long, env = "WERKBANK_INDEX_CACHE", value_name = "ORDNER")]
+    pub index_cache: Option<PathBuf>,
 }
 
 /// Options of `werkbank check`.
@@ -194,6 +201,8 @@ pub struct ServeConfig {
     pub reload: bool,
     /// Quiet time before a reload starts.
     pub reload_debounce: Duration,
+    /// Where the search index is kept between starts, if anywhere.
+    pub index_cache: Option<PathBuf>,
 }
 
 impl ServeConfig {
@@ -215,6 +224,7 @@ impl ServeConfig {
             log_format: LogFormat::Text,
             reload: true,
             reload_debounce: RELOAD_DEBOUNCE,
+            index_cache: None,
         }
     }
 }
@@ -367,6 +377,7 @@ struct FileSettings {
     reload: Option<bool>,
     base_url: Option<String>,
     today: Option<String>,
+    index_cache: Option<PathBuf>,
 }
 
 /// Every effective setting with its origin.
@@ -394,6 +405,8 @@ pub struct Settings {
     pub base_url: Setting<Option<String>>,
     /// `--today`.
     pub today: Setting<Option<Date>>,
+    /// `--index-cache` (`None`: index in memory only).
+    pub index_cache: Setting<Option<PathBuf>>,
 }
 
 impl Settings {
@@ -524,6 +537,13 @@ impl Settings {
             .transpose()
             .map_err(|e| anyhow::anyhow!("{file_name}: today: {e}"))?;
         let today = pick!(today, "--today", "WERKBANK_TODAY", file_today, None);
+        let index_cache = pick!(
+            index_cache,
+            "--index-cache",
+            "WERKBANK_INDEX_CACHE",
+            file.index_cache.map(relative_to_file),
+            None
+        );
         Ok(Settings {
             config: args.config.clone(),
             bind,
@@ -542,6 +562,7 @@ impl Settings {
             },
             base_url,
             today,
+            index_cache,
         })
     }
 
@@ -572,6 +593,7 @@ impl Settings {
             log_format: self.log_format.value,
             reload: self.reload.value,
             reload_debounce: RELOAD_DEBOUNCE,
+            index_cache: self.index_cache.value,
         })
     }
 
@@ -633,6 +655,11 @@ impl Settings {
                 show(&self.today.value, "(aktuelles Datum)"),
                 &self.today.origin,
             ),
+            (
+                "index_cache",
+                path(&self.index_cache.value, "(nur im Arbeitsspeicher)"),
+                &self.index_cache.origin,
+            ),
         ];
         let mut out = String::from(
             "Wirksame Einstellungen (Vorrang: Befehlszeile > Umgebungsvariable > Einstellungsdatei > Standard)\n",
@@ -664,7 +691,7 @@ fn read_settings_file(path: &Path) -> anyhow::Result<FileSettings> {
             .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1)
             .unwrap_or(1);
         anyhow::anyhow!(
-            "{}:{line}: {} (erlaubt sind: bind, content, notice, workers, tls_cert, tls_key, log_format, reload, base_url, today)",
+            "{}:{line}: {} (erlaubt sind: bind, content, notice, workers, tls_cert, tls_key, log_format, reload, base_url, today, index_cache)",
             path.display(),
             error.message()
         )

@@ -1,6 +1,5 @@
 //! Thin handlers: parse the request, ask the state, render a view.
 
-use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
@@ -21,7 +20,7 @@ pub async fn home(req: HttpRequest, shared: Data) -> HttpResponse {
     let state = shared.load();
     let today = state.clock.today();
     let html = views::home(&state.chrome, &state.library, &state.calendar, today);
-    respond::page(&req, &Page::new(html.into_string()))
+    respond::page(&req, &Page::per_request(html.into_string()))
 }
 
 /// `/suche?q=&gewerk=&art=&jahr=&seite=`: the results page.
@@ -40,10 +39,10 @@ pub async fn search_page(req: HttpRequest, shared: Data) -> HttpResponse {
         calendar: &state.calendar,
         today: state.clock.today(),
     };
-    respond::html(
-        StatusCode::OK,
-        views::search(&state.chrome, &state.library, &page).into_string(),
-    )
+    // Results pages are compressed for clients that accept it: phones on weak mobile
+    // data gain the most from it.
+    let html = views::search(&state.chrome, &state.library, &page).into_string();
+    respond::page(&req, &Page::per_request(html))
 }
 
 /// `/api/v1/search?q=&limit=&page=&trade=&kind=&year=`: results as JSON.
