@@ -133,6 +133,12 @@ pub struct ServeArgs {
     /// So viele Suchanfragen darf ein Client auf einmal senden, bevor die Begrenzung greift.
     #[arg(long, env = "WERKBANK_SEARCH_BURST", value_name = "ANZAHL", default_value_t = ratelimit::DEFAULT_BURST, value_parser = clap::value_parser!(u32).range(1..))]
     pub search_burst: u32,
+    /// Ordner, in dem der Suchindex zwischen Neustarts aufbewahrt wird (für große
+    /// Inhaltsordner). Ein Neustart mit unveränderten Inhalten und derselben
+    /// werkbank-Version liest ihn, statt neu zu indexieren. Ohne Angabe liegt der Index
+    /// nur im Arbeitsspeicher.
+    #[arg(long, env = "WERKBANK_INDEX_CACHE", value_name = "ORDNER")]
+    pub index_cache: Option<PathBuf>,
 }
 
 /// Options of `werkbank check`.
@@ -220,6 +226,8 @@ pub struct ServeConfig {
     pub reload: bool,
     /// Quiet time before a reload starts.
     pub reload_debounce: Duration,
+    /// Where the search index is kept between starts, if anywhere.
+    pub index_cache: Option<PathBuf>,
 }
 
 impl ServeConfig {
@@ -243,6 +251,7 @@ impl ServeConfig {
             reload_debounce: RELOAD_DEBOUNCE,
             trusted_proxies: Vec::new(),
             search_limit: RateLimitConfig::default(),
+            index_cache: None,
         }
     }
 }
@@ -395,6 +404,7 @@ struct FileSettings {
     reload: Option<bool>,
     base_url: Option<String>,
     today: Option<String>,
+    index_cache: Option<PathBuf>,
 }
 
 /// Every effective setting with its origin.
@@ -426,6 +436,8 @@ pub struct Settings {
     pub trusted_proxies: Vec<Network>,
     /// `--search-rate` and `--search-burst` (flags and environment only).
     pub search_limit: RateLimitConfig,
+    /// `--index-cache` (`None`: index in memory only).
+    pub index_cache: Setting<Option<PathBuf>>,
 }
 
 impl Settings {
@@ -556,6 +568,13 @@ impl Settings {
             .transpose()
             .map_err(|e| anyhow::anyhow!("{file_name}: today: {e}"))?;
         let today = pick!(today, "--today", "WERKBANK_TODAY", file_today, None);
+        let index_cache = pick!(
+            index_cache,
+            "--index-cache",
+            "WERKBANK_INDEX_CACHE",
+            file.index_cache.map(relative_to_file),
+            None
+        );
         Ok(Settings {
             config: args.config.clone(),
             bind,
@@ -579,6 +598,7 @@ impl Settings {
                 per_second: args.search_rate,
                 burst: args.search_burst,
             },
+            index_cache,
         })
     }
 
@@ -611,6 +631,7 @@ impl Settings {
             log_format: self.log_format.value,
             reload: self.reload.value,
             reload_debounce: RELOAD_DEBOUNCE,
+            index_cache: self.index_cache.value,
         })
     }
 
@@ -672,6 +693,11 @@ impl Settings {
                 show(&self.today.value, "(aktuelles Datum)"),
                 &self.today.origin,
             ),
+            (
+                "index_cache",
+                path(&self.index_cache.value, "(nur im Arbeitsspeicher)"),
+                &self.index_cache.origin,
+            ),
         ];
         let mut out = String::from(
             "Wirksame Einstellungen (Vorrang: Befehlszeile > Umgebungsvariable > Einstellungsdatei > Standard)\n",
@@ -703,7 +729,7 @@ fn read_settings_file(path: &Path) -> anyhow::Result<FileSettings> {
             .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1)
             .unwrap_or(1);
         anyhow::anyhow!(
-            "{}:{line}: {} (erlaubt sind: bind, content, notice, workers, tls_cert, tls_key, log_format, reload, base_url, today)",
+            "{}:{line}: {} (erlaubt sind: bind, content, notice, workers, tls_cert, tls_key, log_format, reload, base_url, today, index_cache)",
             path.display(),
             error.message()
         )

@@ -93,7 +93,7 @@ pub fn static_routes(state: &State) -> Vec<StaticRoute<'_>> {
     routes.extend(calendar_routes(state, today));
     routes.push(file(
         format!("/{NOT_FOUND_FILE}"),
-        Cow::Owned(state.not_found.body.clone().into_bytes()),
+        Cow::Owned(state.not_found.body.as_bytes().to_vec()),
     ));
     routes.push(file(
         "/robots.txt".to_owned(),
@@ -288,6 +288,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
         threads: crate::available_cores(),
         clock: Clock::System,
         base_url: args.base_url.clone(),
+        index_cache: None,
     })?;
     let report = export(&state, &args.out)?;
     println!(

@@ -7,13 +7,19 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use bytes::Bytes;
+use bytestring::ByteString;
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::calendar::{Calendar, Clock};
 use crate::content::{ContentError, ContentSource, Fingerprint, SourceFile};
+use crate::index_cache;
 use crate::library::{self, Library};
+use crate::precompressed::{Effort, Encoding, Precompressed};
 use crate::pwa::Pwa;
 use crate::search::SearchIndex;
 use crate::views::{self, AboutInfo, Chrome, Lang};
@@ -36,22 +42,60 @@ pub struct BuildOptions {
     pub clock: Clock,
     /// The public address for absolute links in feeds, if configured.
     pub base_url: Option<String>,
+    /// The folder that keeps the search index between starts (see [`index_cache`]).
+    ///
+    /// [`index_cache`]: crate::index_cache
+    pub index_cache: Option<PathBuf>,
 }
 
-/// A pre-rendered HTML page.
+/// A pre-rendered HTML page with its compressed forms (made on first use, then kept).
 #[derive(Debug, Clone)]
 pub struct Page {
-    /// The HTML.
-    pub body: String,
+    /// The HTML; cloning it shares the buffer.
+    pub body: ByteString,
     /// A strong ETag derived from the body, identical on every replica.
     pub etag: String,
+    /// The ETags of the gzip and brotli forms: a strong ETag names one exact byte
+    /// sequence, so each encoding has its own (`"…-gz"`, `"…-br"`).
+    encoded_etags: [String; 2],
+    bodies: Precompressed,
 }
 
 impl Page {
-    /// Wraps rendered HTML and computes its ETag.
+    /// Wraps HTML that is served many times (documents, sections) and computes its
+    /// ETags; compressed forms use the slowest, smallest settings.
     pub fn new(body: String) -> Page {
+        Page::with_effort(body, Effort::Kept)
+    }
+
+    /// Wraps HTML rendered for one request (start page, dates, results): compressed
+    /// with faster settings, since the work is not reused.
+    pub fn per_request(body: String) -> Page {
+        Page::with_effort(body, Effort::PerRequest)
+    }
+
+    fn with_effort(body: String, effort: Effort) -> Page {
         let etag = etag_of(body.as_bytes());
-        Page { body, etag }
+        let stem = etag.trim_end_matches('"');
+        let encoded_etags = [format!("{stem}-gz\""), format!("{stem}-br\"")];
+        let body = ByteString::from(body);
+        let bodies = Precompressed::new(body.as_bytes().clone(), effort);
+        Page {
+            body,
+            etag,
+            encoded_etags,
+            bodies,
+        }
+    }
+
+    /// The body and ETag to send in `encoding`; the identity if that encoding would
+    /// not make the page smaller.
+    pub fn variant(&self, encoding: Encoding) -> (Encoding, &Bytes, &str) {
+        match (encoding, self.bodies.encoded(encoding)) {
+            (Encoding::Gzip, Some(bytes)) => (Encoding::Gzip, bytes, &self.encoded_etags[0]),
+            (Encoding::Brotli, Some(bytes)) => (Encoding::Brotli, bytes, &self.encoded_etags[1]),
+            _ => (Encoding::Identity, self.bodies.identity(), &self.etag),
+        }
     }
 }
 
@@ -97,7 +141,7 @@ impl State {
     /// a folder starts with its good documents and logs each broken one.
     pub fn build(options: &BuildOptions) -> anyhow::Result<State> {
         let files = options.source.read_all()?;
-        State::from_files(options, files, Vec::new())
+        State::from_files(options, files, Vec::new(), options.index_cache.as_deref())
     }
 
     /// Builds the next content version. A text file that is broken now and built
@@ -117,13 +161,15 @@ impl State {
                 kept.push(error);
             }
         }
-        State::from_files(options, files, kept)
+        // A reload builds its index in memory: nothing is written while serving.
+        State::from_files(options, files, kept, None)
     }
 
     fn from_files(
         options: &BuildOptions,
         files: Vec<SourceFile>,
         kept_previous: Vec<ContentError>,
+        index_cache: Option<&Path>,
     ) -> anyhow::Result<State> {
         let fingerprint = Fingerprint::of(&files);
         let texts: Vec<(String, Cow<'static, [u8]>)> = files
@@ -152,29 +198,34 @@ impl State {
             .into_iter()
             .filter(|(path, _)| !library.errors.iter().any(|e| &e.file == path))
             .collect();
-        let index = SearchIndex::build(&library, options.threads).context("Suchindex")?;
         let mut chrome = Chrome::new(&library, options.notice.as_deref());
         chrome.content_version = Some(fingerprint.short());
         chrome.base_url = options.base_url.clone();
         let chrome_en = chrome.in_lang(Lang::En);
 
-        let mut pages =
-            HashMap::with_capacity(2 * (library.documents.len() + library.sections.len() + 2));
-        for chrome in [&chrome, &chrome_en] {
-            let lang = chrome.lang;
-            for doc in library.documents.iter().filter(|d| !d.is_index) {
-                let html = views::document(chrome, &library, doc).into_string();
-                pages.insert(lang.url(&doc.url), Page::new(html));
-            }
-            for section in library.sections.values().filter(|s| s.url != "/") {
-                let html = views::section(chrome, &library, section).into_string();
-                pages.insert(lang.url(&section.url), Page::new(html));
-            }
-            pages.insert(
-                lang.url(views::OFFLINE_URL),
-                Page::new(views::offline_page(chrome).into_string()),
-            );
-        }
+        // Indexing and rendering do not depend on each other: run them side by side,
+        // and render the pages (in both UI languages) on all cores.
+        let (index, mut pages) = rayon::join(
+            || {
+                match index_cache {
+                    Some(root) => index_cache::build(&library, options.threads, root, &fingerprint),
+                    None => SearchIndex::build(&library, options.threads),
+                }
+                .context("Suchindex")
+            },
+            || {
+                let mut pages = render_pages(&chrome, &library);
+                pages.extend(render_pages(&chrome_en, &library));
+                for chrome in [&chrome, &chrome_en] {
+                    pages.insert(
+                        chrome.lang.url(views::OFFLINE_URL),
+                        Page::new(views::offline_page(chrome).into_string()),
+                    );
+                }
+                pages
+            },
+        );
+        let index = index?;
         let calendar = Calendar::build(&library);
         // The about page is built in: it must show the true fingerprint even if the
         // content has a page of the same name.
@@ -224,6 +275,26 @@ impl State {
     pub fn offline_search_page(&self, lang: Lang) -> Page {
         Page::new(views::offline_search(self.chrome(lang), &self.library).into_string())
     }
+}
+
+/// Renders every document and section page (not the start page, which depends on
+/// the day).
+fn render_pages(chrome: &Chrome, library: &Library) -> HashMap<String, Page> {
+    let documents = library
+        .documents
+        .par_iter()
+        .filter(|d| !d.is_index)
+        .map(|doc| {
+            let html = views::document(chrome, library, doc).into_string();
+            (chrome.lang.url(&doc.url), Page::new(html))
+        });
+    let sections: Vec<&library::Section> =
+        library.sections.values().filter(|s| s.url != "/").collect();
+    let sections = sections.into_par_iter().map(|section| {
+        let html = views::section(chrome, library, section).into_string();
+        (chrome.lang.url(&section.url), Page::new(html))
+    });
+    documents.chain(sections).collect()
 }
 
 /// A strong ETag: the first 128 bits of the body's SHA-256, quoted.

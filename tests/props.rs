@@ -264,6 +264,7 @@ static STATE: LazyLock<State> = LazyLock::new(|| {
             werkbank::content::Date::parse("2026-11-26").expect("a date"),
         ),
         base_url: None,
+        index_cache: None,
     })
     .expect("embedded content builds")
 });

@@ -7,6 +7,7 @@
 pub mod analysis;
 pub mod collector;
 pub mod compound;
+pub mod memo;
 pub mod query;
 pub mod sections;
 pub mod spelling;
@@ -132,12 +133,26 @@ pub struct SearchResults {
     pub pages: usize,
 }
 
+/// Where [`SearchIndex::build_in`] keeps the tantivy index.
+#[derive(Debug, Clone, Copy)]
+pub enum Storage<'a> {
+    /// In memory only.
+    Ram,
+    /// Build it into this empty folder (memory-mapped afterwards).
+    Build(&'a std::path::Path),
+    /// Open the index that this binary built earlier in this folder from the same
+    /// library, instead of indexing again.
+    Open(&'a std::path::Path),
+}
+
 /// The search index of one library.
 pub struct SearchIndex {
     reader: IndexReader,
     fields: QueryFields,
     body: tantivy::schema::Field,
     analyzer: TextAnalyzer,
+    /// The same analysis with a memory per thread, for the texts of snippets.
+    memoized: TextAnalyzer,
     speller: Speller,
     synonyms: Synonyms,
     facets: Arc<[DocFacets]>,
@@ -149,6 +164,16 @@ pub struct SearchIndex {
 impl SearchIndex {
     /// Indexes every document of the library, using up to `threads` threads.
     pub fn build(library: &Library, threads: usize) -> anyhow::Result<SearchIndex> {
+        SearchIndex::build_in(library, threads, Storage::Ram)
+    }
+
+    /// Like [`build`](Self::build), with the tantivy index in `storage`. An opened index
+    /// must have this build's schema and one entry per document, or this fails.
+    pub fn build_in(
+        library: &Library,
+        threads: usize,
+        storage: Storage<'_>,
+    ) -> anyhow::Result<SearchIndex> {
         let text = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(analysis::GERMAN)
@@ -159,7 +184,22 @@ impl SearchIndex {
         let headings = builder.add_text_field("headings", text.clone());
         let body = builder.add_text_field("body", text);
         let doc = builder.add_u64_field(DOC_FIELD, FAST | STORED);
-        let index = Index::create_in_ram(builder.build());
+        let schema = builder.build();
+        let index = match storage {
+            Storage::Ram => Index::create_in_ram(schema),
+            Storage::Build(dir) => Index::create_in_dir(dir, schema)
+                .with_context(|| format!("Suchindex in {}", dir.display()))?,
+            Storage::Open(dir) => {
+                let index = Index::open_in_dir(dir)
+                    .with_context(|| format!("Suchindex in {}", dir.display()))?;
+                anyhow::ensure!(
+                    index.schema() == schema,
+                    "der Suchindex in {} hat ein anderes Schema",
+                    dir.display()
+                );
+                index
+            }
+        };
 
         // The texts to index, and from them the lexicon for compound splitting.
         let texts: Vec<IndexText> = library.documents.iter().map(IndexText::of).collect();
@@ -168,32 +208,43 @@ impl SearchIndex {
                 [t.title.as_str(), t.headings.as_str(), t.body.as_str()]
             })));
         let analyzer = analysis::german_with_compounds(Arc::clone(&lexicon));
+        // Indexing and snippets analyse whole texts: remember each word's analysis.
+        let memoized = TextAnalyzer::from(memo::Memoized::new(analyzer.clone()));
         index
             .tokenizers()
-            .register(analysis::GERMAN, analyzer.clone());
+            .register(analysis::GERMAN, memoized.clone());
 
-        let threads = threads.clamp(1, 8);
-        let mut writer = index
-            .writer_with_num_threads::<TantivyDocument>(threads, threads * WRITER_BYTES_PER_THREAD)
-            .context("Suchindex konnte nicht angelegt werden")?;
-        for (i, text) in texts.iter().enumerate() {
-            let mut document = TantivyDocument::default();
-            document.add_text(title, &text.title);
-            document.add_text(headings, &text.headings);
-            document.add_text(body, &text.body);
-            document.add_u64(doc, i as u64);
-            writer.add_document(document)?;
+        if !matches!(storage, Storage::Open(_)) {
+            let threads = threads.clamp(1, 8);
+            let mut writer = index
+                .writer_with_num_threads::<TantivyDocument>(
+                    threads,
+                    threads * WRITER_BYTES_PER_THREAD,
+                )
+                .context("Suchindex konnte nicht angelegt werden")?;
+            for (i, text) in texts.iter().enumerate() {
+                let mut document = TantivyDocument::default();
+                document.add_text(title, &text.title);
+                document.add_text(headings, &text.headings);
+                document.add_text(body, &text.body);
+                document.add_u64(doc, i as u64);
+                writer.add_document(document)?;
+            }
+            writer
+                .commit()
+                .context("Suchindex konnte nicht geschrieben werden")?;
         }
+        let indexed = texts.len() as u64;
         drop(texts);
-        let sections = sections::SectionIndex::build(library, &analyzer)?;
-        writer
-            .commit()
-            .context("Suchindex konnte nicht geschrieben werden")?;
-        drop(writer);
+        let sections = sections::SectionIndex::build(library, &memoized)?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
+        anyhow::ensure!(
+            reader.searcher().num_docs() == indexed,
+            "der Suchindex passt nicht zu den Inhalten"
+        );
 
         let trade_slugs: Vec<String> = library.trades.iter().map(|t| t.slug.clone()).collect();
         let facets: Arc<[DocFacets]> = library
@@ -227,6 +278,7 @@ impl SearchIndex {
             suggester: suggest::Suggester::build(library, &lexicon),
             speller: Speller::new(lexicon),
             analyzer,
+            memoized,
             facets,
             sections,
             trade_slugs,
@@ -285,7 +337,8 @@ impl SearchIndex {
             }
             None => Default::default(),
         };
-        let snippets = (!parsed.is_empty()).then(|| self.snippet_generator(&parsed, &analyzer));
+        let snippets =
+            (!parsed.is_empty()).then(|| self.snippet_generator(&parsed, &self.memoized));
         let hits = shown
             .into_iter()
             .map(|(score, doc)| {

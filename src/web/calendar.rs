@@ -44,7 +44,7 @@ pub async fn dates_page(req: HttpRequest, shared: Data) -> HttpResponse {
     };
     let chrome = state.chrome(super::handlers::lang_of(&req));
     let html = views::dates(chrome, &state.library, &page).into_string();
-    vary_host(respond::page(&req, &Page::new(html)))
+    vary_host(respond::page(&req, &Page::per_request(html)))
 }
 
 /// `/termine.ics`: every date.
@@ -112,7 +112,7 @@ pub async fn notices_page(req: HttpRequest, shared: Data) -> HttpResponse {
         other_count: other.len(),
     };
     let html = views::notices(state.chrome(super::handlers::lang_of(&req)), &page).into_string();
-    respond::page(&req, &Page::new(html))
+    respond::page(&req, &Page::per_request(html))
 }
 
 /// `/hinweise.xml`: the current notices as an Atom feed.
@@ -303,7 +303,7 @@ fn webcal(base: &str) -> String {
 fn vary_host(mut response: HttpResponse) -> HttpResponse {
     response
         .headers_mut()
-        .insert(header::VARY, HeaderValue::from_static(VARY_HOST));
+        .append(header::VARY, HeaderValue::from_static(VARY_HOST));
     response
 }
 

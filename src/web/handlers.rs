@@ -1,6 +1,5 @@
 //! Thin handlers: parse the request, ask the state, render a view.
 
-use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
@@ -29,12 +28,20 @@ pub async fn home(req: HttpRequest, shared: Data) -> HttpResponse {
     }
     let today = state.clock.today();
     let html = views::home(state.chrome(lang), &state.library, &state.calendar, today);
-    let mut response = respond::page(&req, &Page::new(html.into_string()));
+    let mut response = respond::page(&req, &Page::per_request(html.into_string()));
     if lang == Lang::De {
-        response.headers_mut().insert(
-            header::VARY,
-            header::HeaderValue::from_static(VARY_LANGUAGE),
-        );
+        // The page already varies by Accept-Encoding: name both in one header.
+        let vary = match response
+            .headers()
+            .get(header::VARY)
+            .and_then(|v| v.to_str().ok())
+        {
+            Some(existing) => format!("{existing}, {VARY_LANGUAGE}"),
+            None => VARY_LANGUAGE.to_owned(),
+        };
+        if let Ok(value) = header::HeaderValue::from_str(&vary) {
+            response.headers_mut().insert(header::VARY, value);
+        }
     }
     response
 }
@@ -97,10 +104,10 @@ pub async fn search_page(req: HttpRequest, shared: Data) -> HttpResponse {
         calendar: &state.calendar,
         today: state.clock.today(),
     };
-    respond::html(
-        StatusCode::OK,
-        views::search(state.chrome(lang_of(&req)), &state.library, &page).into_string(),
-    )
+    // Results pages are compressed for clients that accept it: phones on weak mobile
+    // data gain the most from it.
+    let html = views::search(state.chrome(lang_of(&req)), &state.library, &page).into_string();
+    respond::page(&req, &Page::per_request(html))
 }
 
 /// `/api/v1/search?q=&limit=&page=&trade=&kind=&year=`: results as JSON.
@@ -239,7 +246,10 @@ pub async fn fallback(req: HttpRequest, shared: Data) -> HttpResponse {
             .finish();
     }
     if lang == Lang::En {
-        return respond::html(StatusCode::NOT_FOUND, state.not_found_en.body.clone());
+        return respond::html(
+            actix_web::http::StatusCode::NOT_FOUND,
+            state.not_found_en.body.to_string(),
+        );
     }
     respond::not_found(&state)
 }

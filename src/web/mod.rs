@@ -8,6 +8,7 @@
 //! ([`limits`]), per-client rate limits ([`ratelimit`]), panic catching (`panics`).
 
 mod calendar;
+mod encoding;
 mod handlers;
 pub mod headers;
 pub mod limits;
@@ -54,9 +55,10 @@ impl Shared {
         }
     }
 
-    /// The state to answer one request from.
-    pub fn load(&self) -> Arc<State> {
-        self.current.load_full()
+    /// The state to answer one request from. The guard does not touch the state's
+    /// reference count, which all workers would otherwise contend for on every request.
+    pub fn load(&self) -> arc_swap::Guard<Arc<State>> {
+        self.current.load()
     }
 
     /// Replaces the state whole; requests already running keep the one they loaded.
@@ -91,6 +93,7 @@ impl Application {
             threads: crate::available_cores(),
             clock: config.today.map_or(Clock::System, Clock::Fixed),
             base_url: config.base_url.clone(),
+            index_cache: config.index_cache.clone(),
         };
         let state = State::build(&options)?;
         tracing::info!(

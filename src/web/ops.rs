@@ -37,7 +37,11 @@ pub async fn observe(
         shared
             .metrics
             .observe_request(&route, response.status().as_u16(), started.elapsed());
-        if let Ok(value) = HeaderValue::from_str(&shared.load().fingerprint.short()) {
+        // The short form is kept in the state's layout values, so it is not formatted
+        // again for every response.
+        if let Some(version) = &shared.load().chrome.content_version
+            && let Ok(value) = HeaderValue::from_str(version)
+        {
             response
                 .headers_mut()
                 .insert(HeaderName::from_static(CONTENT_VERSION_HEADER), value);

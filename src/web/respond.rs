@@ -5,6 +5,8 @@
 //! browsers and proxies keep a copy but ask again, and get a 304 while the content is
 //! unchanged — right for a portal whose notices change during an incident.
 //! Fingerprinted assets never change under their name and are cached for a year.
+//! Pages are sent gzip- or brotli-compressed when the client accepts it; each encoding
+//! is compressed once per content version and has its own strong ETag.
 
 use std::time::Instant;
 
@@ -15,6 +17,7 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{HttpRequest, HttpResponse};
 
+use super::encoding;
 use crate::state::{Page, State};
 use crate::views;
 
@@ -22,6 +25,8 @@ use crate::views;
 pub const CACHE_REVALIDATE: &str = "no-cache";
 /// For fingerprinted assets.
 pub const CACHE_IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// The `Vary` value of responses whose body depends on `Accept-Encoding`.
+pub const VARY_ENCODING: &str = "accept-encoding";
 /// HTML content type.
 pub const HTML: &str = "text/html; charset=utf-8";
 
@@ -33,7 +38,8 @@ pub fn cached(
     cache_control: &'static str,
     body: impl MessageBody + 'static,
 ) -> HttpResponse {
-    let mut response = if client_has(req, etag) {
+    let fresh = client_has(req, etag);
+    let mut response = if fresh {
         HttpResponse::NotModified()
     } else {
         HttpResponse::Ok()
@@ -41,15 +47,28 @@ pub fn cached(
     response
         .insert_header((header::ETAG, etag))
         .insert_header((header::CACHE_CONTROL, cache_control));
-    if client_has(req, etag) {
+    if fresh {
         return response.finish();
     }
     response.content_type(content_type).body(body)
 }
 
-/// A pre-rendered page.
+/// A page in the encoding the client prefers (see [`encoding::preferred`]), with the
+/// ETag of that encoding and `Vary: Accept-Encoding`, so caches keep one copy per
+/// encoding. Cloning the kept body shares its buffer: nothing is copied per request.
 pub fn page(req: &HttpRequest, page: &Page) -> HttpResponse {
-    cached(req, &page.etag, HTML, CACHE_REVALIDATE, page.body.clone())
+    let (encoding, body, etag) = page.variant(encoding::preferred(req.headers()));
+    let mut response = cached(req, etag, HTML, CACHE_REVALIDATE, body.clone());
+    let headers = response.headers_mut();
+    headers.append(header::VARY, HeaderValue::from_static(VARY_ENCODING));
+    if let Some(token) = encoding.token()
+        && response.status() == StatusCode::OK
+    {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_ENCODING, HeaderValue::from_static(token));
+    }
+    response
 }
 
 /// HTML rendered for this request.
@@ -123,6 +142,10 @@ pub async fn access_log(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    // Without the log line (`RUST_LOG=warn`), skip copying the path for it.
+    if !tracing::enabled!(tracing::Level::INFO) {
+        return next.call(req).await;
+    }
     let started = Instant::now();
     let method = req.method().clone();
     let path = req.path().to_owned();

@@ -5,6 +5,7 @@
 //! what a browser or script would see. Fixture content lives in `tests/fixtures/site/`;
 //! it is small and written for the tests, so tests may rely on its exact documents.
 
+mod caching;
 mod calendar;
 mod helpers;
 mod ops;

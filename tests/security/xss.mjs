@@ -57,6 +57,8 @@ function hooks() {
 /** In the page after load: static checks, then every element poked. */
 async function inspect() {
   const bad = [];
+  const OUR_FORMS = ['/suche', '/en/suche', '/termine', '/en/termine'];
+  const OUR_LINK_RELS = ['stylesheet', 'icon', 'apple-touch-icon', 'manifest'];
   for (const el of document.querySelectorAll('*')) {
     for (const attr of el.attributes) {
       const name = attr.name.toLowerCase();
@@ -68,11 +70,13 @@ async function inspect() {
     }
     const tag = el.localName;
     if (tag === 'script' && !(el.getAttribute('src') || '').startsWith('/assets/')) bad.push('<script>');
-    if (tag === 'form' && el.getAttribute('action') !== '/suche') bad.push('<form> not ours');
+    // The layout's own forms (search, dates filter, in both UI languages) are ours.
+    if (tag === 'form' && !OUR_FORMS.includes(el.getAttribute('action'))) bad.push(`<form action="${el.getAttribute('action')}"> not ours`);
     if (['iframe', 'frame', 'object', 'embed', 'base', 'svg', 'math', 'template', 'style'].includes(tag)) {
       bad.push(`<${tag}>`);
     }
-    if (tag === 'link' && el.getAttribute('rel') !== 'stylesheet' && el.getAttribute('rel') !== 'icon') bad.push('<link>');
+    // The layout links its stylesheet, icons and web app manifest, all from /assets or /.
+    if (tag === 'link' && !(OUR_LINK_RELS.includes(el.getAttribute('rel')) && (el.getAttribute('href') || '').startsWith('/'))) bad.push(`<link rel="${el.getAttribute('rel')}">`);
     if (tag === 'meta' && el.getAttribute('http-equiv')) bad.push('<meta http-equiv>');
   }
   // Poke everything in the content so that surviving handlers would fire.

@@ -1,0 +1,233 @@
+//! Compression, ETags and cache headers as a browser or proxy sees them, and the
+//! index cache folder across restarts.
+
+use std::io::Read;
+
+use werkbank::config::ServeConfig;
+use werkbank::content::ContentSource;
+
+use crate::helpers::{TestApp, fixture_dir, spawn, spawn_embedded};
+
+const DOCUMENT: &str = "/aktuelles/stoerung-it-systeme";
+
+/// GET with `Accept-Encoding` (and optionally `If-None-Match`).
+async fn get_encoded(
+    app: &TestApp,
+    path: &str,
+    accept: &str,
+    etag: Option<&str>,
+) -> reqwest::Response {
+    let mut request = app
+        .client
+        .get(format!("{}{}", app.base, path))
+        .header("accept-encoding", accept);
+    if let Some(etag) = etag {
+        request = request.header("if-none-match", etag);
+    }
+    request.send().await.expect("request is answered")
+}
+
+fn header(response: &reqwest::Response, name: &str) -> String {
+    response
+        .headers()
+        .get_all(name)
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .expect("valid gzip");
+    out
+}
+
+fn unbrotli(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    brotli::Decompressor::new(bytes, 4096)
+        .read_to_end(&mut out)
+        .expect("valid brotli");
+    out
+}
+
+#[tokio::test]
+async fn pages_come_in_the_encoding_the_client_accepts() {
+    let app = spawn_embedded().await;
+    let plain = app.get(DOCUMENT).await;
+    assert_eq!(plain.status(), 200);
+    assert_eq!(header(&plain, "content-encoding"), "");
+    assert!(header(&plain, "vary").contains("accept-encoding"));
+    let plain = plain.bytes().await.unwrap();
+    assert!(plain.starts_with(b"<!DOCTYPE html>"));
+
+    let br = get_encoded(&app, DOCUMENT, "gzip, deflate, br", None).await;
+    assert_eq!(header(&br, "content-encoding"), "br");
+    assert!(header(&br, "vary").contains("accept-encoding"));
+    let br = br.bytes().await.unwrap();
+    assert!(
+        br.len() < plain.len() / 2,
+        "{} vs {}",
+        br.len(),
+        plain.len()
+    );
+    assert_eq!(unbrotli(&br), plain);
+
+    let gz = get_encoded(&app, DOCUMENT, "gzip;q=1, br;q=0.5", None).await;
+    assert_eq!(header(&gz, "content-encoding"), "gzip");
+    assert_eq!(gunzip(&gz.bytes().await.unwrap()), plain);
+
+    let refused = get_encoded(&app, DOCUMENT, "br;q=0, gzip;q=0", None).await;
+    assert_eq!(header(&refused, "content-encoding"), "");
+    assert_eq!(refused.bytes().await.unwrap(), plain);
+}
+
+#[tokio::test]
+async fn each_encoding_has_its_own_strong_etag_and_answers_304() {
+    let app = spawn_embedded().await;
+    let mut etags = Vec::new();
+    for accept in ["identity", "gzip", "br"] {
+        let response = get_encoded(&app, "/tischler/", accept, None).await;
+        assert_eq!(response.status(), 200);
+        let etag = header(&response, "etag");
+        assert!(etag.starts_with('"') && !etag.starts_with("W/"), "{etag}");
+        assert_eq!(header(&response, "cache-control"), "no-cache");
+        // A 304 for the same encoding, without a body but with the validators.
+        let again = get_encoded(&app, "/tischler/", accept, Some(&etag)).await;
+        assert_eq!(again.status(), 304, "{accept}");
+        assert_eq!(header(&again, "etag"), etag);
+        assert!(header(&again, "vary").contains("accept-encoding"));
+        assert!(again.bytes().await.unwrap().is_empty());
+        etags.push(etag);
+    }
+    etags.dedup();
+    assert_eq!(etags.len(), 3, "{etags:?}");
+    // The brotli ETag does not validate the gzip body: the client gets it in full.
+    let other = get_encoded(&app, "/tischler/", "gzip", Some(&etags[2])).await;
+    assert_eq!(other.status(), 200);
+    assert_eq!(header(&other, "content-encoding"), "gzip");
+}
+
+#[tokio::test]
+async fn compressed_pages_are_byte_identical_on_replicas() {
+    let (a, b) = (spawn_embedded().await, spawn_embedded().await);
+    for accept in ["gzip", "br"] {
+        let one = get_encoded(&a, DOCUMENT, accept, None).await;
+        let two = get_encoded(&b, DOCUMENT, accept, None).await;
+        assert_eq!(header(&one, "etag"), header(&two, "etag"));
+        assert_eq!(one.bytes().await.unwrap(), two.bytes().await.unwrap());
+    }
+}
+
+#[tokio::test]
+async fn per_request_pages_are_compressed_too() {
+    let app = spawn_embedded().await;
+    for path in ["/", "/suche?q=pruefung", "/termine", "/hinweise"] {
+        let plain = app.get(path).await.bytes().await.unwrap();
+        let response = get_encoded(&app, path, "br", None).await;
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(header(&response, "content-encoding"), "br", "{path}");
+        let vary = header(&response, "vary");
+        assert!(vary.contains("accept-encoding"), "{path}: {vary}");
+        let body = unbrotli(&response.bytes().await.unwrap());
+        // The start page and dates may differ only if the day changed in between.
+        assert_eq!(body.len(), plain.len(), "{path}");
+    }
+    // The dates page keeps its Vary on the host headers beside the encoding.
+    let dates = get_encoded(&app, "/termine", "gzip", None).await;
+    let vary = header(&dates, "vary");
+    assert!(
+        vary.contains("Host") && vary.contains("accept-encoding"),
+        "{vary}"
+    );
+}
+
+#[tokio::test]
+async fn assets_are_immutable_and_pages_revalidate() {
+    let app = spawn_embedded().await;
+    let (_, home) = app.text("/").await;
+    let css = home
+        .split('"')
+        .find(|s| s.starts_with("/assets/") && s.ends_with(".css"))
+        .expect("the start page links its stylesheet");
+    let response = app.get(css).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        header(&response, "cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(
+        header(&app.get(DOCUMENT).await, "cache-control"),
+        "no-cache"
+    );
+}
+
+/// The entries (sub-folders) of an index cache folder.
+fn entries(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out: Vec<_> = std::fs::read_dir(dir)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn the_index_cache_is_filled_reused_and_rebuilt_when_broken() {
+    let cache = tempfile::tempdir().unwrap();
+    let config = || ServeConfig {
+        source: ContentSource::Folder(fixture_dir()),
+        index_cache: Some(cache.path().to_path_buf()),
+        reload: false,
+        ..ServeConfig::for_tests()
+    };
+    let expected = spawn(ServeConfig {
+        source: ContentSource::Folder(fixture_dir()),
+        ..ServeConfig::for_tests()
+    })
+    .await
+    .hit_urls("Säge")
+    .await;
+    assert!(!expected.is_empty());
+
+    // The first start builds the index into the cache.
+    let first = spawn(config()).await;
+    assert_eq!(first.hit_urls("Säge").await, expected);
+    let filled = entries(cache.path());
+    assert_eq!(filled.len(), 1, "{filled:?}");
+    assert!(filled[0].join("meta.json").is_file());
+
+    // A restart opens it (same entry, still one) and answers the same.
+    let second = spawn(config()).await;
+    assert_eq!(second.hit_urls("Säge").await, expected);
+    assert_eq!(entries(cache.path()), filled);
+
+    // A damaged entry is not trusted: the index is built again and search still works.
+    std::fs::write(filled[0].join("meta.json"), "kaputt").unwrap();
+    let third = spawn(config()).await;
+    assert_eq!(third.hit_urls("Säge").await, expected);
+    assert_eq!(entries(cache.path()), filled);
+    assert!(
+        std::fs::read_to_string(filled[0].join("meta.json"))
+            .unwrap()
+            .starts_with('{')
+    );
+}
+
+#[tokio::test]
+async fn an_unusable_index_cache_does_not_stop_the_start() {
+    let dir = tempfile::tempdir().unwrap();
+    // A file where the folder should be: nothing can be written there.
+    let blocked = dir.path().join("datei");
+    std::fs::write(&blocked, "kein Ordner").unwrap();
+    let app = spawn(ServeConfig {
+        source: ContentSource::Folder(fixture_dir()),
+        index_cache: Some(blocked.clone()),
+        reload: false,
+        ..ServeConfig::for_tests()
+    })
+    .await;
+    assert!(!app.hit_urls("Säge").await.is_empty());
+    assert_eq!(std::fs::read_to_string(&blocked).unwrap(), "kein Ordner");
+}
