@@ -10,6 +10,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 
 use super::Shared;
+use super::params::shorten;
 use super::respond::{self, CACHE_REVALIDATE};
 use crate::calendar::atom::{self, AtomInfo};
 use crate::calendar::ics::{self, FeedInfo};
@@ -253,14 +254,6 @@ fn query_pairs(query: &str) -> (Vec<(String, String)>, Vec<String>) {
 
 fn is_yes(value: &str) -> bool {
     matches!(value.trim(), "1" | "ja" | "true")
-}
-
-/// Cuts echoed input to a readable length.
-fn shorten(s: &str) -> String {
-    match s.char_indices().nth(40) {
-        Some((cut, _)) => format!("{}…", &s[..cut]),
-        None => s.to_owned(),
-    }
 }
 
 /// The portal's absolute address for links in feeds, without a trailing slash.

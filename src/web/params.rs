@@ -100,7 +100,7 @@ fn lossy_decode(s: &str) -> String {
 }
 
 /// Cuts echoed input to a readable length.
-fn shorten(s: &str) -> String {
+pub(crate) fn shorten(s: &str) -> String {
     match s.char_indices().nth(40) {
         Some((cut, _)) => format!("{}…", &s[..cut]),
         None => s.to_owned(),
