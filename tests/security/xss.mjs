@@ -160,6 +160,10 @@ async function main() {
       const response = await route.fetch();
       const headers = { ...response.headers() };
       if (!withCsp) delete headers['content-security-policy'];
+      // The body is handed on decoded and changed: drop the encoding and length of
+      // the compressed original.
+      delete headers['content-encoding'];
+      delete headers['content-length'];
       const body = (await response.text()).replace('</main>', `${injected}</main>`);
       await route.fulfill({ status: response.status(), headers, body });
     });
