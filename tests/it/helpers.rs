@@ -66,16 +66,7 @@ impl TestApp {
 
 /// Starts a server with this configuration.
 pub async fn spawn(config: ServeConfig) -> TestApp {
-    let app = Application::build(config).expect("server starts");
-    let port = app.port();
-    tokio::spawn(app.run_until_stopped());
-    TestApp {
-        base: format!("http://127.0.0.1:{port}"),
-        client: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap(),
-    }
+    spawn_with_routes(config, |_| {}).await
 }
 
 /// Starts a server with extra routes that exist only in the tests.
