@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
-use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::content::Kind;
 
@@ -42,14 +42,25 @@ pub struct Filter {
 pub struct Collected {
     /// Documents that pass all filters.
     pub total: usize,
-    /// The best `limit` of them: (score, library index), best first.
-    pub top: Vec<(Score, u32)>,
+    /// The best `limit` of them, best first.
+    pub top: Vec<Ranked>,
     /// Counts per trade index.
     pub trades: Vec<usize>,
     /// Counts per kind, in [`Kind::ALL`] order.
     pub kinds: [usize; Kind::ALL.len()],
     /// Counts per training year, 1 to 4 (index 0 unused).
     pub years: [usize; 5],
+}
+
+/// One of the best hits.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ranked {
+    /// Relevance.
+    pub score: Score,
+    /// Position in the library.
+    pub doc: u32,
+    /// Where the index holds it (for the positions of its snippet).
+    pub address: DocAddress,
 }
 
 /// Collects hits with filters and facet counts.
@@ -72,10 +83,11 @@ impl Collector for FacetedTopDocs {
 
     fn for_segment(
         &self,
-        _segment_local_id: SegmentOrdinal,
+        segment_ord: SegmentOrdinal,
         segment: &SegmentReader,
     ) -> tantivy::Result<Self::Child> {
         Ok(SegmentFacetedTopDocs {
+            segment_ord,
             doc_ids: segment.fast_fields().u64(self.doc_field)?,
             facets: Arc::clone(&self.facets),
             filter: self.filter,
@@ -111,7 +123,7 @@ impl Collector for FacetedTopDocs {
                 *m += f;
             }
         }
-        merged.top.sort_by(|a, b| rank(*b, *a));
+        merged.top.sort_by(|a, b| rank(b, a));
         merged.top.truncate(self.limit);
         Ok(merged)
     }
@@ -119,6 +131,7 @@ impl Collector for FacetedTopDocs {
 
 /// The per-segment half of [`FacetedTopDocs`].
 pub struct SegmentFacetedTopDocs {
+    segment_ord: SegmentOrdinal,
     doc_ids: Column<u64>,
     facets: Arc<[DocFacets]>,
     filter: Filter,
@@ -163,11 +176,15 @@ impl SegmentCollector for SegmentFacetedTopDocs {
         if self.limit == 0 {
             return;
         }
-        let hit = (score, index as u32);
+        let hit = Ranked {
+            score,
+            doc: index as u32,
+            address: DocAddress::new(self.segment_ord, doc),
+        };
         if self.heap.len() < self.limit {
             self.heap.push(Worst(hit));
         } else if let Some(worst) = self.heap.peek()
-            && rank(hit, worst.0) == Ordering::Greater
+            && rank(&hit, &worst.0) == Ordering::Greater
         {
             self.heap.pop();
             self.heap.push(Worst(hit));
@@ -187,16 +204,16 @@ pub fn kind_index(kind: Kind) -> u8 {
 }
 
 /// Orders hits: higher score first, then lower library index (stable across replicas).
-fn rank(a: (Score, u32), b: (Score, u32)) -> Ordering {
-    a.0.total_cmp(&b.0).then(b.1.cmp(&a.1))
+fn rank(a: &Ranked, b: &Ranked) -> Ordering {
+    a.score.total_cmp(&b.score).then(b.doc.cmp(&a.doc))
 }
 
 /// Heap entry ordered so that the worst hit is on top.
-struct Worst((Score, u32));
+struct Worst(Ranked);
 
 impl PartialEq for Worst {
     fn eq(&self, other: &Self) -> bool {
-        rank(self.0, other.0) == Ordering::Equal
+        rank(&self.0, &other.0) == Ordering::Equal
     }
 }
 impl Eq for Worst {}
@@ -207,6 +224,6 @@ impl PartialOrd for Worst {
 }
 impl Ord for Worst {
     fn cmp(&self, other: &Self) -> Ordering {
-        rank(other.0, self.0)
+        rank(&other.0, &self.0)
     }
 }

@@ -10,16 +10,15 @@ pub mod compound;
 pub mod memo;
 pub mod query;
 pub mod sections;
+pub mod snippet;
 pub mod spelling;
 pub mod suggest;
 pub mod synonyms;
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use anyhow::Context;
 use tantivy::schema::{FAST, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions};
-use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 
@@ -151,8 +150,6 @@ pub struct SearchIndex {
     fields: QueryFields,
     body: tantivy::schema::Field,
     analyzer: TextAnalyzer,
-    /// The same analysis with a memory per thread, for the texts of snippets.
-    memoized: TextAnalyzer,
     speller: Speller,
     synonyms: Synonyms,
     facets: Arc<[DocFacets]>,
@@ -208,7 +205,7 @@ impl SearchIndex {
                 [t.title.as_str(), t.headings.as_str(), t.body.as_str()]
             })));
         let analyzer = analysis::german_with_compounds(Arc::clone(&lexicon));
-        // Indexing and snippets analyse whole texts: remember each word's analysis.
+        // Indexing analyses whole texts: remember each word's analysis.
         let memoized = TextAnalyzer::from(memo::Memoized::new(analyzer.clone()));
         index
             .tokenizers()
@@ -278,7 +275,6 @@ impl SearchIndex {
             suggester: suggest::Suggester::build(library, &lexicon),
             speller: Speller::new(lexicon),
             analyzer,
-            memoized,
             facets,
             sections,
             trade_slugs,
@@ -323,25 +319,22 @@ impl SearchIndex {
 
         let pages = collected.total.div_ceil(per_page).clamp(1, MAX_PAGE);
         let page = page.min(pages);
-        let shown: Vec<(f32, usize)> = collected
+        let shown = collected
             .top
             .iter()
             .skip((page - 1) * per_page)
-            .take(per_page)
-            .map(|&(score, doc)| (score, doc as usize))
-            .collect();
+            .take(per_page);
         let best_sections = match &self.sections {
             Some(index) => {
-                let docs: Vec<usize> = shown.iter().map(|&(_, d)| d).collect();
+                let docs: Vec<usize> = shown.clone().map(|r| r.doc as usize).collect();
                 index.best(&parsed, &docs)?
             }
             None => Default::default(),
         };
-        let snippets =
-            (!parsed.is_empty()).then(|| self.snippet_generator(&parsed, &self.memoized));
+        let terms = snippet::Terms::of(&parsed);
         let hits = shown
-            .into_iter()
-            .map(|(score, doc)| {
+            .map(|ranked| {
+                let doc = ranked.doc as usize;
                 let document = &library.documents[doc];
                 let matches = best_sections
                     .get(&doc)
@@ -357,24 +350,38 @@ impl SearchIndex {
                     .collect();
                 // The snippet comes from the best section if there is one, so that
                 // it shows what the section link leads to.
-                let snippet = snippets.as_ref().map(|g| {
-                    let best = matches
-                        .first()
-                        .and_then(|m| document.rendered.sections.get(m.section));
-                    let from_section = best.map(|s| fragments(&g.snippet(&s.text)));
-                    match from_section {
-                        Some(f) if f.iter().any(|f| f.highlighted) => f,
-                        _ => fragments(&g.snippet(&IndexText::of(document).body)),
-                    }
-                });
-                Hit {
+                let snippet =
+                    if terms.is_empty() {
+                        Vec::new()
+                    } else {
+                        let from_section = matches.first().zip(self.sections.as_ref()).and_then(
+                            |(best, index)| {
+                                let text = &document.rendered.sections.get(best.section)?.text;
+                                let positions = index.positions(&terms, best).ok()?;
+                                Some(snippet::fragments(
+                                    [text.as_str()],
+                                    &positions,
+                                    SNIPPET_CHARS,
+                                ))
+                            },
+                        );
+                        match from_section {
+                            Some(f) if !f.is_empty() => f,
+                            _ => {
+                                let positions =
+                                    terms.positions(&searcher, self.body, ranked.address)?;
+                                snippet::fragments(body_parts(document), &positions, SNIPPET_CHARS)
+                            }
+                        }
+                    };
+                Ok(Hit {
                     doc,
-                    score,
-                    snippet: snippet.unwrap_or_default(),
+                    score: ranked.score,
+                    snippet,
                     sections,
-                }
+                })
             })
-            .collect();
+            .collect::<anyhow::Result<Vec<Hit>>>()?;
 
         let facets = Facets {
             trade: self
@@ -487,12 +494,6 @@ impl SearchIndex {
         }
         Ok(total)
     }
-
-    /// A snippet generator that highlights the query's analysed terms in the body.
-    fn snippet_generator(&self, parsed: &ParsedQuery, analyzer: &TextAnalyzer) -> SnippetGenerator {
-        let terms: BTreeMap<String, f32> = parsed.all_terms().map(|t| (t.clone(), 1.0)).collect();
-        SnippetGenerator::new(terms, analyzer.clone(), self.body, SNIPPET_CHARS)
-    }
 }
 
 /// Replaces a lowercase word in the reader's text, whatever its case there.
@@ -528,46 +529,33 @@ impl IndexText {
             headings.push_str(&section.heading);
             headings.push('\n');
         }
-        let mut body = String::new();
-        if let Some(summary) = &d.meta.summary {
-            body.push_str(summary);
-            body.push('\n');
-        }
-        body.push_str(&d.rendered.plain_text());
-        if !d.meta.tags.is_empty() {
-            body.push_str(&d.meta.tags.join(" "));
-        }
         IndexText {
             title: d.meta.title.clone(),
             headings,
-            body,
+            body: body_parts(d).concat(),
         }
     }
 }
 
-/// Splits a snippet into plain and highlighted parts.
-fn fragments(snippet: &tantivy::snippet::Snippet) -> Vec<Fragment> {
-    let text = snippet.fragment();
-    let mut out = Vec::new();
-    let mut at = 0;
-    for range in snippet.highlighted() {
-        if range.start > at {
-            out.push(Fragment {
-                text: text[at..range.start].to_owned(),
-                highlighted: false,
-            });
+/// The body field's text of a document in pieces that end between words: summary,
+/// headings and texts of the sections, tags. Indexing joins them; snippets walk them
+/// in place, so the word positions of the index point into the same text.
+fn body_parts(d: &crate::content::Document) -> Vec<&str> {
+    let mut parts = Vec::with_capacity(2 + 4 * d.rendered.sections.len() + 2 * d.meta.tags.len());
+    if let Some(summary) = &d.meta.summary {
+        parts.extend([summary.as_str(), "\n"]);
+    }
+    for section in &d.rendered.sections {
+        if !section.heading.is_empty() {
+            parts.extend([section.heading.as_str(), "\n"]);
         }
-        out.push(Fragment {
-            text: text[range.clone()].to_owned(),
-            highlighted: true,
-        });
-        at = range.end;
+        parts.extend([section.text.as_str(), "\n"]);
     }
-    if at < text.len() {
-        out.push(Fragment {
-            text: text[at..].to_owned(),
-            highlighted: false,
-        });
+    for (i, tag) in d.meta.tags.iter().enumerate() {
+        if i > 0 {
+            parts.push(" ");
+        }
+        parts.push(tag);
     }
-    out
+    parts
 }

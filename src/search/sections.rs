@@ -12,10 +12,11 @@ use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, Query, TermSetQuery};
 use tantivy::schema::{FAST, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 use super::analysis;
 use super::query::{ParsedQuery, QueryFields};
+use super::snippet;
 use crate::library::Library;
 
 /// Sections shown under one hit.
@@ -38,6 +39,8 @@ pub struct SectionMatch {
     pub section: usize,
     /// Relevance within the document.
     pub score: f32,
+    /// Where the section index holds it.
+    pub address: DocAddress,
 }
 
 impl SectionIndex {
@@ -141,9 +144,19 @@ impl SectionIndex {
                 list.push(SectionMatch {
                     section: section as usize,
                     score,
+                    address,
                 });
             }
         }
         Ok(out)
+    }
+
+    /// Where the query's terms occur in a matched section's text (for its snippet).
+    pub fn positions(
+        &self,
+        terms: &snippet::Terms,
+        section: &SectionMatch,
+    ) -> tantivy::Result<Vec<(u32, usize)>> {
+        terms.positions(&self.reader.searcher(), self.fields.body, section.address)
     }
 }

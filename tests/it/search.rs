@@ -347,6 +347,25 @@ async fn long_documents_link_to_the_matching_section() {
         "{hit}"
     );
     assert_eq!(hit["sections"][0]["heading"], "Absaugung und Staubschutz");
+    // The snippet shows the section the link leads to, the match highlighted.
+    let snippet = hit["snippet"].as_str().unwrap();
+    assert!(
+        snippet.starts_with("<mark>Holzstaub</mark> wird an jeder Maschine abgesaugt"),
+        "{snippet}"
+    );
+    // A compound found by its part is highlighted as the whole word.
+    let json = app.json("/api/v1/search?q=unterweisung").await;
+    let hit = json["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["url"] == "/holz/ausbildung")
+        .expect("found by the compound's part");
+    let snippet = hit["snippet"].as_str().unwrap();
+    assert!(
+        snippet.contains("<mark>Lehrlingsunterweisung</mark>"),
+        "{snippet}"
+    );
     let (_, html) = app.text("/suche?q=Holzstaub").await;
     assert!(html.contains(r#"href="/holz/ausbildung#absaugung-und-staubschutz""#));
     assert!(

@@ -1,0 +1,311 @@
+//! Snippets placed by the index's own word positions, not by analysing text again.
+//!
+//! A profile of the search path under load (`bench/profile-search.sh`, set large) put
+//! three quarters of the time into snippets: every shown hit's whole text, up to 25,000
+//! words, went through the German analyzer again to find where the query's terms occur.
+//! The index already knows: its postings hold each term's word positions per document.
+//! So a snippet asks the postings of the query's terms for the shown document (a seek
+//! per term), picks the passage with the most distinct query words, and walks the text
+//! with the tokenizer's own word rule (runs of alphanumeric characters, numbered from
+//! 0) to cut that passage out. No stemming, no compound splitting, no hashing per word.
+//!
+//! Positions agree with the text only if it is the very text that was indexed in that
+//! field, split into the same words; the callers pass it as a list of parts whose
+//! boundaries fall between words.
+
+use tantivy::postings::Postings;
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocAddress, DocSet, Searcher, Term};
+
+use super::Fragment;
+use super::query::ParsedQuery;
+
+/// Words of context shown before the first match of the chosen passage.
+const CONTEXT_WORDS: u32 = 4;
+/// Length in words of the passage whose distinct query words are counted.
+const WINDOW_WORDS: u32 = 24;
+/// Most matches considered per document (a common word can occur thousands of times).
+const MAX_MATCHES: usize = 4096;
+
+/// The analysed terms to highlight, each with the query word it stands for.
+#[derive(Debug, Clone, Default)]
+pub struct Terms(Vec<(String, usize)>);
+
+impl Terms {
+    /// Every term of the query; the alternatives of one word (its parts, corrections,
+    /// synonyms) share the word's number, so a passage is not preferred for matching
+    /// one word in several ways.
+    pub fn of(parsed: &ParsedQuery) -> Terms {
+        let mut terms: Vec<(String, usize)> = Vec::new();
+        let mut word = 0;
+        let mut push = |term: &String, word: usize| {
+            if !terms.iter().any(|(t, _)| t == term) {
+                terms.push((term.clone(), word));
+            }
+        };
+        for group in &parsed.groups {
+            for term in group.alternatives.iter().flat_map(|a| &a.terms) {
+                push(term, word);
+            }
+            word += 1;
+        }
+        for term in parsed.phrases.iter().flatten() {
+            push(term, word);
+            word += 1;
+        }
+        for alternative in &parsed.extra {
+            for term in &alternative.terms {
+                push(term, word);
+            }
+            word += 1;
+        }
+        Terms(terms)
+    }
+
+    /// Whether there is nothing to highlight.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Where the terms occur in `field` of one indexed document: (word position, query
+    /// word), sorted by position.
+    pub fn positions(
+        &self,
+        searcher: &Searcher,
+        field: Field,
+        address: DocAddress,
+    ) -> tantivy::Result<Vec<(u32, usize)>> {
+        let inverted = searcher
+            .segment_reader(address.segment_ord)
+            .inverted_index(field)?;
+        let mut found = Vec::new();
+        let mut positions = Vec::new();
+        for (term, word) in &self.0 {
+            let term = Term::from_field_text(field, term);
+            let Some(mut postings) =
+                inverted.read_postings(&term, IndexRecordOption::WithFreqsAndPositions)?
+            else {
+                continue;
+            };
+            // A fresh posting list stands on its first document and only seeks forward.
+            if postings.doc() > address.doc_id || postings.seek(address.doc_id) != address.doc_id {
+                continue;
+            }
+            positions.clear();
+            postings.positions(&mut positions);
+            found.extend(positions.iter().map(|&p| (p, *word)));
+            if found.len() >= MAX_MATCHES {
+                break;
+            }
+        }
+        found.sort_unstable();
+        found.dedup_by_key(|(p, _)| *p);
+        Ok(found)
+    }
+}
+
+/// The first word of the passage with the most distinct query words (the earliest
+/// of equals), or `None` without matches.
+fn best_passage(matches: &[(u32, usize)]) -> Option<u32> {
+    let mut best: Option<(usize, u32)> = None;
+    let mut words: Vec<usize> = Vec::new();
+    for (i, &(start, _)) in matches.iter().enumerate() {
+        words.clear();
+        for &(position, word) in &matches[i..] {
+            if position >= start + WINDOW_WORDS {
+                break;
+            }
+            if !words.contains(&word) {
+                words.push(word);
+            }
+        }
+        if best.is_none_or(|(count, _)| words.len() > count) {
+            best = Some((words.len(), start));
+        }
+    }
+    best.map(|(_, start)| start)
+}
+
+/// The passage of `parts` (the indexed text, in pieces) around the best matches, about
+/// `max_chars` characters long, cut at word boundaries, with the matched words
+/// highlighted. Empty when nothing matched.
+pub fn fragments<'a>(
+    parts: impl IntoIterator<Item = &'a str>,
+    matches: &[(u32, usize)],
+    max_chars: usize,
+) -> Vec<Fragment> {
+    let Some(passage) = best_passage(matches) else {
+        return Vec::new();
+    };
+    let first = passage.saturating_sub(CONTEXT_WORDS);
+    let mut highlighted = matches.iter().map(|&(p, _)| p).skip_while(|&p| p < first);
+    let mut next_match = highlighted.next();
+    let mut out = Snippet::default();
+    if first > 0 {
+        out.push("… ", false);
+    }
+    // The number of the word being read, or of the last one read between words.
+    let mut position: Option<u32> = None;
+    let mut in_word = false;
+    for part in parts {
+        for (at, c) in part.char_indices() {
+            if c.is_alphanumeric() {
+                if !in_word {
+                    in_word = true;
+                    let p = position.map_or(0, |p| p + 1);
+                    position = Some(p);
+                    if p >= first && out.chars >= max_chars {
+                        return out.finish();
+                    }
+                    while next_match.is_some_and(|m| m < p) {
+                        next_match = highlighted.next();
+                    }
+                }
+            } else {
+                in_word = false;
+            }
+            let Some(p) = position.filter(|&p| p >= first) else {
+                continue;
+            };
+            if in_word {
+                out.push(&part[at..at + c.len_utf8()], next_match == Some(p));
+            } else if p > first || out.chars > 0 {
+                out.push_separator(c);
+            }
+        }
+        // A part ends between words.
+        in_word = false;
+    }
+    out.finish()
+}
+
+/// Builds fragments, merging neighbours of the same kind and collapsing white space.
+#[derive(Default)]
+struct Snippet {
+    fragments: Vec<Fragment>,
+    chars: usize,
+    pending_space: bool,
+}
+
+impl Snippet {
+    fn push(&mut self, text: &str, highlighted: bool) {
+        if self.pending_space {
+            self.pending_space = false;
+            self.append(" ", false);
+        }
+        self.append(text, highlighted);
+    }
+
+    fn push_separator(&mut self, c: char) {
+        if c.is_whitespace() {
+            self.pending_space = self.chars > 0;
+        } else {
+            self.push(c.encode_utf8(&mut [0; 4]), false);
+        }
+    }
+
+    fn append(&mut self, text: &str, highlighted: bool) {
+        self.chars += text.chars().count();
+        match self.fragments.last_mut() {
+            Some(last) if last.highlighted == highlighted => last.text.push_str(text),
+            _ => self.fragments.push(Fragment {
+                text: text.to_owned(),
+                highlighted,
+            }),
+        }
+    }
+
+    fn finish(self) -> Vec<Fragment> {
+        self.fragments
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::tokenizer::{SimpleTokenizer, TextAnalyzer};
+
+    fn rendered(fragments: &[Fragment]) -> String {
+        fragments
+            .iter()
+            .map(|f| {
+                if f.highlighted {
+                    format!("[{}]", f.text)
+                } else {
+                    f.text.clone()
+                }
+            })
+            .collect()
+    }
+
+    /// Word positions as tantivy's tokenizer numbers them, so the walk here agrees.
+    fn positions_of(text: &str, words: &[&str]) -> Vec<(u32, usize)> {
+        let mut tokenizer = TextAnalyzer::from(SimpleTokenizer::default());
+        let mut stream = tokenizer.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            let token = stream.token();
+            if let Some(w) = words.iter().position(|w| *w == token.text) {
+                out.push((token.position as u32, w));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn highlights_the_words_at_the_indexed_positions() {
+        let text = "Die Gesellenprüfung im Tischler-Handwerk (Teil 2) findet im März statt.";
+        let matches = positions_of(text, &["Gesellenprüfung", "März"]);
+        assert_eq!(
+            rendered(&fragments([text], &matches, 200)),
+            "Die [Gesellenprüfung] im Tischler-Handwerk (Teil 2) findet im [März] statt."
+        );
+    }
+
+    #[test]
+    fn parts_join_between_words_and_white_space_collapses() {
+        let parts = ["Prüfung", "\n", "Termine\n\n  und   Orte", "\n", "Ende"];
+        let text: String = parts.concat();
+        let matches = positions_of(&text, &["Orte"]);
+        assert_eq!(
+            rendered(&fragments(parts, &matches, 200)),
+            "Prüfung Termine und [Orte] Ende"
+        );
+    }
+
+    #[test]
+    fn picks_the_passage_with_most_distinct_words_and_cuts_at_a_word() {
+        let filler = "Wort ".repeat(60);
+        let text =
+            format!("Anfang Prüfung {filler} hier Prüfung und Termin zusammen {filler} Schluss");
+        let matches = positions_of(&text, &["Prüfung", "Termin"]);
+        let parts = fragments([text.as_str()], &matches, 60);
+        let snippet = rendered(&parts);
+        let chars: usize = parts.iter().map(|f| f.text.chars().count()).sum();
+        assert!(
+            snippet.starts_with("… Wort Wort Wort hier [Prüfung] und [Termin]"),
+            "{snippet}"
+        );
+        // It stops at the first word that starts past the limit.
+        assert!(
+            (60..=60 + " Wort".len()).contains(&chars),
+            "{chars}: {snippet}"
+        );
+        assert!(snippet.ends_with("Wort"), "{snippet}");
+    }
+
+    #[test]
+    fn no_matches_no_snippet() {
+        assert!(fragments(["Text ohne Treffer"], &[], 100).is_empty());
+    }
+
+    #[test]
+    fn umlauts_and_digits_are_word_characters_like_the_tokenizer() {
+        let text = "über 3,5 m² — Größe: 12x Öl";
+        let matches = positions_of(text, &["Öl", "5"]);
+        assert_eq!(
+            rendered(&fragments([text], &matches, 100)),
+            "über 3,[5] m² — Größe: 12x [Öl]"
+        );
+    }
+}
