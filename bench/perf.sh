@@ -15,7 +15,8 @@
 # Usage: bench/perf.sh [SET=large]
 # env: CONNS=64 THREADS=2 DURATION=10 REPS=3 WORK=/tmp/perf (see ../shared/bench/lib.sh),
 #      SHARED=<repo>/../shared, SKIP_BUILD=1 (use the built binary), BIN=path/to/werkbank
-#      TANTIVY=path/to/tantivy
+#      TANTIVY=path/to/tantivy, WLS="tantivy_search werkbank_search" (a subset of the
+#      workloads), SKIP_STARTUP=1 (no start-up runs)
 # Quick check: DURATION=2 REPS=1 bench/perf.sh small
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -66,8 +67,9 @@ startup() {  # startup CASE ARGS... -> prints ms
 }
 declare -A S=()
 # Fill the cache once, so that every "cached" run finds it.
-startup fill --content "$DOCS" --index-cache "$CACHE" >/dev/null
-for rep in $(seq "$REPS"); do
+[ -n "${SKIP_STARTUP:-}" ] || startup fill --content "$DOCS" --index-cache "$CACHE" >/dev/null
+STARTUP_REPS=${SKIP_STARTUP:+0}
+for rep in $(seq "${STARTUP_REPS:-$REPS}"); do
   S[embedded]+=" $(startup embedded)"
   S[cold]+=" $(startup cold --content "$DOCS")"
   S[cached]+=" $(startup cached --content "$DOCS" --index-cache "$CACHE")"
@@ -75,7 +77,7 @@ for rep in $(seq "$REPS"); do
 done
 
 # --- the servers under load: werkbank (access log off, like nginx), tantivy serve, nginx
-RUST_LOG=warn "$BIN" serve --bind "127.0.0.1:$PORT" --reload false --content "$DOCS" \
+RUST_LOG=warn "$BIN" serve --bind "127.0.0.1:$PORT" --reload false --search-rate 0 --content "$DOCS" \
   > "$OUT/werkbank.log" 2>&1 &
 WPID=$!; track "$WPID"
 wait_http "http://127.0.0.1:$PORT$Q1" 60 || { log "werkbank did not start"; tail "$OUT/werkbank.log" >&2; exit 1; }
@@ -99,7 +101,7 @@ start_nginx "$HTML" "$NPORT"
 log "document $DOC_URL ($(stat -c %s "$HTML/doc.html") bytes), results $RESULTS_URL ($(stat -c %s "$HTML/results.html") bytes)"
 RSS_IDLE=$(rss_kb "$WPID")
 
-WLS="nginx_doc werkbank_doc nginx_results werkbank_results tantivy_search werkbank_search"
+WLS=${WLS:-"nginx_doc werkbank_doc nginx_results werkbank_results tantivy_search werkbank_search"}
 DURATION=3 run_wrk "http://127.0.0.1:$PORT/" "$OUT/search-paths" >/dev/null   # warm-up
 DURATION=3 run_wrk "http://127.0.0.1:$TPORT/" "$OUT/tantivy-paths" >/dev/null
 declare -A R=()

@@ -18,6 +18,7 @@ pub mod synonyms;
 use std::sync::Arc;
 
 use anyhow::Context;
+use rayon::prelude::*;
 use tantivy::schema::{FAST, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
@@ -153,7 +154,8 @@ pub struct SearchIndex {
     speller: Speller,
     synonyms: Synonyms,
     facets: Arc<[DocFacets]>,
-    sections: Option<sections::SectionIndex>,
+    /// Where each library document's sections lie in its body field.
+    layouts: Vec<sections::Layout>,
     suggester: suggest::Suggester,
     trade_slugs: Vec<String>,
 }
@@ -233,7 +235,14 @@ impl SearchIndex {
         }
         let indexed = texts.len() as u64;
         drop(texts);
-        let sections = sections::SectionIndex::build(library, &memoized)?;
+        let layouts: Vec<sections::Layout> = library
+            .documents
+            .par_iter()
+            .map(|d| {
+                let body = BodyParts::of(d);
+                sections::Layout::new(&d.rendered.sections, &body.parts, &body.sections)
+            })
+            .collect();
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -276,7 +285,7 @@ impl SearchIndex {
             speller: Speller::new(lexicon),
             analyzer,
             facets,
-            sections,
+            layouts,
             trade_slugs,
         })
     }
@@ -324,23 +333,19 @@ impl SearchIndex {
             .iter()
             .skip((page - 1) * per_page)
             .take(per_page);
-        let best_sections = match &self.sections {
-            Some(index) => {
-                let docs: Vec<usize> = shown.clone().map(|r| r.doc as usize).collect();
-                index.best(&parsed, &docs)?
-            }
-            None => Default::default(),
-        };
         let terms = snippet::Terms::of(&parsed);
         let hits = shown
             .map(|ranked| {
                 let doc = ranked.doc as usize;
                 let document = &library.documents[doc];
-                let matches = best_sections
-                    .get(&doc)
-                    .map(Vec::as_slice)
-                    .unwrap_or_default();
-                let sections: Vec<SectionHit> = matches
+                let layout = &self.layouts[doc];
+                let positions = if terms.is_empty() {
+                    Vec::new()
+                } else {
+                    terms.positions(&searcher, self.body, ranked.address)?
+                };
+                let best = layout.best(&document.rendered.sections, &positions);
+                let sections = best
                     .iter()
                     .filter_map(|m| document.rendered.sections.get(m.section))
                     .map(|s| SectionHit {
@@ -350,34 +355,11 @@ impl SearchIndex {
                     .collect();
                 // The snippet comes from the best section if there is one, so that
                 // it shows what the section link leads to.
-                let snippet =
-                    if terms.is_empty() {
-                        Vec::new()
-                    } else {
-                        let from_section = matches.first().zip(self.sections.as_ref()).and_then(
-                            |(best, index)| {
-                                let text = &document.rendered.sections.get(best.section)?.text;
-                                let positions = index.positions(&terms, best).ok()?;
-                                Some(snippet::fragments(
-                                    [text.as_str()],
-                                    &positions,
-                                    SNIPPET_CHARS,
-                                ))
-                            },
-                        );
-                        match from_section {
-                            Some(f) if !f.is_empty() => f,
-                            _ => {
-                                let positions =
-                                    terms.positions(&searcher, self.body, ranked.address)?;
-                                snippet::fragments(body_parts(document), &positions, SNIPPET_CHARS)
-                            }
-                        }
-                    };
+                let section = best.first().map(|m| m.section);
                 Ok(Hit {
                     doc,
                     score: ranked.score,
-                    snippet,
+                    snippet: snippet_of(document, layout, &positions, section),
                     sections,
                 })
             })
@@ -532,30 +514,86 @@ impl IndexText {
         IndexText {
             title: d.meta.title.clone(),
             headings,
-            body: body_parts(d).concat(),
+            body: BodyParts::of(d).parts.concat(),
         }
     }
 }
 
 /// The body field's text of a document in pieces that end between words: summary,
-/// headings and texts of the sections, tags. Indexing joins them; snippets walk them
-/// in place, so the word positions of the index point into the same text.
-fn body_parts(d: &crate::content::Document) -> Vec<&str> {
-    let mut parts = Vec::with_capacity(2 + 4 * d.rendered.sections.len() + 2 * d.meta.tags.len());
-    if let Some(summary) = &d.meta.summary {
-        parts.extend([summary.as_str(), "\n"]);
-    }
-    for section in &d.rendered.sections {
-        if !section.heading.is_empty() {
-            parts.extend([section.heading.as_str(), "\n"]);
+/// headings and texts of the sections, tags. Indexing joins them; snippets and section
+/// hits walk them in place, so the word positions of the index point into them.
+struct BodyParts<'a> {
+    parts: Vec<&'a str>,
+    /// The index of the part where each section begins.
+    sections: Vec<usize>,
+}
+
+impl BodyParts<'_> {
+    fn of(d: &crate::content::Document) -> BodyParts<'_> {
+        let mut parts =
+            Vec::with_capacity(2 + 4 * d.rendered.sections.len() + 2 * d.meta.tags.len());
+        let mut sections = Vec::with_capacity(d.rendered.sections.len());
+        if let Some(summary) = &d.meta.summary {
+            parts.extend([summary.as_str(), "\n"]);
         }
-        parts.extend([section.text.as_str(), "\n"]);
-    }
-    for (i, tag) in d.meta.tags.iter().enumerate() {
-        if i > 0 {
-            parts.push(" ");
+        for section in &d.rendered.sections {
+            sections.push(parts.len());
+            if !section.heading.is_empty() {
+                parts.extend([section.heading.as_str(), "\n"]);
+            }
+            parts.extend([section.text.as_str(), "\n"]);
         }
-        parts.push(tag);
+        for (i, tag) in d.meta.tags.iter().enumerate() {
+            if i > 0 {
+                parts.push(" ");
+            }
+            parts.push(tag);
+        }
+        BodyParts { parts, sections }
     }
-    parts
+}
+
+/// The snippet of a hit: the passage with the most distinct query words, inside
+/// `section` (the best one) if given.
+fn snippet_of(
+    document: &crate::content::Document,
+    layout: &sections::Layout,
+    positions: &[(u32, usize)],
+    section: Option<usize>,
+) -> Vec<Fragment> {
+    let range = section.map_or(0..u32::MAX, |s| layout.range(s));
+    let from = positions.partition_point(|(p, _)| *p < range.start);
+    let to = positions.partition_point(|(p, _)| *p < range.end);
+    let Some(passage) = snippet::best_passage(&positions[from..to]) else {
+        return Vec::new();
+    };
+    // The context before the passage stays inside the section's text (its heading is
+    // shown beside the snippet already), unless the match is in the heading.
+    let text_start = section
+        .and_then(|s| layout.span(s))
+        .map_or(0, |s| s.start + s.heading_words);
+    let first = snippet::first_word(passage).max(text_start).min(passage);
+    // Walk from the start of the section holding the first word, not the whole text.
+    let (part, start) = layout
+        .section_at(first)
+        .and_then(|s| layout.span(s))
+        .map_or((0, 0), |s| (s.part, s.start));
+    let body = BodyParts::of(document);
+    let mut fragments = snippet::fragments(
+        body.parts[part..].iter().copied(),
+        start,
+        first,
+        positions,
+        SNIPPET_CHARS,
+    );
+    if first > text_start {
+        fragments.insert(
+            0,
+            Fragment {
+                text: "… ".to_owned(),
+                highlighted: false,
+            },
+        );
+    }
+    fragments
 }

@@ -1,162 +1,242 @@
 //! Section hits: which headings of a long document match the query best.
 //!
-//! Documents are ranked as a whole (a separate index would change their scores), but
-//! a reader of a 30-page text wants to land at the right heading. So every section of
-//! a document with at least two headed sections is indexed once more on its own, and
-//! for the hits shown on a page — never for the whole result set — the same query runs
-//! over their sections to find the best one or two, linked as `/doc#heading-id`.
+//! Documents are ranked as a whole, but a reader of a 30-page text wants to land at the
+//! right heading. The body field of the index holds a document's sections one after
+//! the other (see `body_parts` in the parent module), so the word positions of the
+//! query's terms in a hit (which its snippet reads anyway) tell which sections they
+//! fall in. Each document's section boundaries, in word positions, are counted once
+//! when the index is built. A section scores by the distinct query words it contains,
+//! a word in its heading counting twice; the best one or two are linked as
+//! `/doc#heading-id`, and the snippet is taken from the best.
+//!
+//! (An earlier version indexed every section once more in an index of its own and ran
+//! the query there for the shown hits: twice the indexing work and memory, and under
+//! load it cost more than the search itself.)
 
-use std::collections::HashMap;
-
-use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, Occur, Query, TermSetQuery};
-use tantivy::schema::{FAST, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
-use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
-
-use super::analysis;
-use super::query::{ParsedQuery, QueryFields};
-use super::snippet;
-use crate::library::Library;
+use crate::content::markdown::TextSection;
 
 /// Sections shown under one hit.
 pub const SECTIONS_PER_HIT: usize = 2;
-const DOC_FIELD: &str = "doc";
-const SECTION_FIELD: &str = "section";
-const WRITER_BYTES: usize = 32 * 1024 * 1024;
+/// A document needs this many headed sections before its sections are shown as hits.
+const MIN_HEADED_SECTIONS: usize = 2;
 
-/// The per-section index.
-pub struct SectionIndex {
-    reader: IndexReader,
-    fields: QueryFields,
-    doc: tantivy::schema::Field,
+/// Where a document's sections lie in its body field.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Layout {
+    /// One entry per section of the document, in order.
+    spans: Box<[Span]>,
+    /// Whether the sections are shown as hits (enough of them have headings).
+    linked: bool,
 }
 
-/// A section that matched: its position in the document's sections and its score.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// One section in the body field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// Index of the body part where the section begins (its heading or its text).
+    pub part: usize,
+    /// Word position of the section's first word.
+    pub start: u32,
+    /// Number of words of its heading.
+    pub heading_words: u32,
+}
+
+/// A section that matched: its position in the document's sections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SectionMatch {
     /// Index into the document's `rendered.sections`.
     pub section: usize,
-    /// Relevance within the document.
-    pub score: f32,
-    /// Where the section index holds it.
-    pub address: DocAddress,
+    /// Distinct query words in it, heading words counting twice.
+    pub score: usize,
 }
 
-impl SectionIndex {
-    /// Indexes the headed sections of every document that has at least two.
-    /// Returns `None` when no document is long enough to need it.
-    pub fn build(
-        library: &Library,
-        analyzer: &TextAnalyzer,
-    ) -> anyhow::Result<Option<SectionIndex>> {
-        let text = TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(analysis::GERMAN)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-        );
-        let mut builder = Schema::builder();
-        let heading = builder.add_text_field("heading", text.clone());
-        let body = builder.add_text_field("body", text);
-        let doc = builder.add_u64_field(DOC_FIELD, FAST | INDEXED);
-        let section = builder.add_u64_field(SECTION_FIELD, FAST);
-        let index = Index::create_in_ram(builder.build());
-        index
-            .tokenizers()
-            .register(analysis::GERMAN, analyzer.clone());
-        let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, WRITER_BYTES)?;
-        let mut any = false;
-        for (i, d) in library.documents.iter().enumerate() {
-            let headed = d
-                .rendered
-                .sections
+impl Layout {
+    /// Counts the words of a document's body parts; `section_parts[i]` is the index of
+    /// the part where section `i` of `sections` begins.
+    pub fn new(sections: &[TextSection], parts: &[&str], section_parts: &[usize]) -> Layout {
+        let mut spans = Vec::with_capacity(section_parts.len());
+        let mut position = 0u32;
+        let mut counted = 0;
+        for (section, &part) in sections.iter().zip(section_parts) {
+            position += parts[counted..part]
                 .iter()
-                .filter(|s| !s.heading.is_empty())
-                .count();
-            if headed < 2 {
-                continue;
-            }
-            for (j, s) in d.rendered.sections.iter().enumerate() {
-                if s.heading.is_empty() {
-                    continue;
-                }
-                let mut document = TantivyDocument::default();
-                document.add_text(heading, &s.heading);
-                document.add_text(body, &s.text);
-                document.add_u64(doc, i as u64);
-                document.add_u64(section, j as u64);
-                writer.add_document(document)?;
-                any = true;
-            }
+                .map(|p| count_words(p))
+                .sum::<u32>();
+            counted = part;
+            spans.push(Span {
+                part,
+                start: position,
+                heading_words: count_words(&section.heading),
+            });
         }
-        if !any {
-            return Ok(None);
+        let headed = sections.iter().filter(|s| !s.heading.is_empty()).count();
+        Layout {
+            spans: spans.into(),
+            linked: headed >= MIN_HEADED_SECTIONS,
         }
-        writer.commit()?;
-        drop(writer);
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
-        Ok(Some(SectionIndex {
-            reader,
-            // A section's heading plays the part of both title and headings.
-            fields: QueryFields {
-                title: heading,
-                headings: heading,
-                body,
-            },
-            doc,
-        }))
     }
 
-    /// The best sections of each of `docs` for the query, best first.
-    pub fn best(
-        &self,
-        parsed: &ParsedQuery,
-        docs: &[usize],
-    ) -> anyhow::Result<HashMap<usize, Vec<SectionMatch>>> {
-        let mut out: HashMap<usize, Vec<SectionMatch>> = HashMap::new();
-        if parsed.is_empty() || docs.is_empty() {
-            return Ok(out);
+    /// The section holding a word position (`None` before the first section: the
+    /// summary).
+    pub fn section_at(&self, position: u32) -> Option<usize> {
+        self.spans
+            .partition_point(|s| s.start <= position)
+            .checked_sub(1)
+    }
+
+    /// The span of a section.
+    pub fn span(&self, section: usize) -> Option<Span> {
+        self.spans.get(section).copied()
+    }
+
+    /// The word positions `[start, end)` of a section.
+    pub fn range(&self, section: usize) -> std::ops::Range<u32> {
+        let start = self.spans.get(section).map_or(0, |s| s.start);
+        let end = self.spans.get(section + 1).map_or(u32::MAX, |s| s.start);
+        start..end
+    }
+
+    /// The best headed sections for a document's matches (word position, query word;
+    /// sorted by position), best first.
+    pub fn best(&self, sections: &[TextSection], matches: &[(u32, usize)]) -> Vec<SectionMatch> {
+        if !self.linked {
+            return Vec::new();
         }
-        let only_these = TermSetQuery::new(
-            docs.iter()
-                .map(|&d| Term::from_field_u64(self.doc, d as u64)),
-        );
-        let query = BooleanQuery::new(vec![
-            (Occur::Must, self.fields.build(parsed)),
-            (Occur::Must, Box::new(only_these) as Box<dyn Query>),
-        ]);
-        let searcher = self.reader.searcher();
-        let limit = docs.len() * SECTIONS_PER_HIT * 4;
-        let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
-        for (score, address) in top {
-            let fast = searcher.segment_reader(address.segment_ord).fast_fields();
-            let (Some(doc), Some(section)) = (
-                fast.u64(DOC_FIELD)?.first(address.doc_id),
-                fast.u64(SECTION_FIELD)?.first(address.doc_id),
-            ) else {
+        let mut scored: Vec<SectionMatch> = Vec::new();
+        let mut words: Vec<usize> = Vec::new();
+        let mut i = 0;
+        while i < matches.len() {
+            let Some(section) = self.section_at(matches[i].0) else {
+                i += 1;
                 continue;
             };
-            let list = out.entry(doc as usize).or_default();
-            if list.len() < SECTIONS_PER_HIT {
-                list.push(SectionMatch {
-                    section: section as usize,
-                    score,
-                    address,
-                });
+            let range = self.range(section);
+            let heading_end = range.start + self.spans[section].heading_words;
+            words.clear();
+            let mut score = 0;
+            while i < matches.len() && range.contains(&matches[i].0) {
+                let (position, word) = matches[i];
+                if !words.contains(&word) {
+                    words.push(word);
+                    score += 1;
+                }
+                if position < heading_end {
+                    score += 1;
+                }
+                i += 1;
+            }
+            let headed = sections.get(section).is_some_and(|s| !s.heading.is_empty());
+            if headed {
+                scored.push(SectionMatch { section, score });
             }
         }
-        Ok(out)
+        // Best score first; among equals the earlier section.
+        scored.sort_by(|a, b| b.score.cmp(&a.score).then(a.section.cmp(&b.section)));
+        scored.truncate(SECTIONS_PER_HIT);
+        scored
+    }
+}
+
+/// Words as the index's tokenizer counts them: runs of alphanumeric characters.
+pub fn count_words(text: &str) -> u32 {
+    let mut words = 0;
+    let mut in_word = false;
+    for c in text.chars() {
+        let word_char = c.is_alphanumeric();
+        if word_char && !in_word {
+            words += 1;
+        }
+        in_word = word_char;
+    }
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::tokenizer::{SimpleTokenizer, TextAnalyzer};
+
+    #[test]
+    fn counts_words_like_the_tokenizer() {
+        let mut tokenizer = TextAnalyzer::from(SimpleTokenizer::default());
+        for text in [
+            "",
+            "  ",
+            "Ein Satz.",
+            "Kfz-Mechatroniker/in (SHK) — 3,5 m² über Größe; 12x",
+            "日本語 テキスト and émoji 🙂 done",
+            "ends with word",
+        ] {
+            let mut stream = tokenizer.token_stream(text);
+            let mut n = 0;
+            while stream.advance() {
+                n += 1;
+            }
+            assert_eq!(count_words(text), n, "{text}");
+        }
     }
 
-    /// Where the query's terms occur in a matched section's text (for its snippet).
-    pub fn positions(
-        &self,
-        terms: &snippet::Terms,
-        section: &SectionMatch,
-    ) -> tantivy::Result<Vec<(u32, usize)>> {
-        terms.positions(&self.reader.searcher(), self.fields.body, section.address)
+    fn document(sections: &[(&str, &str)]) -> Vec<TextSection> {
+        sections
+            .iter()
+            .map(|(heading, text)| TextSection {
+                id: heading.to_lowercase(),
+                heading: (*heading).to_owned(),
+                text: (*text).to_owned(),
+            })
+            .collect()
+    }
+
+    /// The parts as the parent module builds them (no summary, no tags).
+    fn layout(d: &[TextSection]) -> Layout {
+        let mut parts = Vec::new();
+        let mut starts = Vec::new();
+        for s in d {
+            starts.push(parts.len());
+            if !s.heading.is_empty() {
+                parts.extend([s.heading.as_str(), "\n"]);
+            }
+            parts.extend([s.text.as_str(), "\n"]);
+        }
+        Layout::new(d, &parts, &starts)
+    }
+
+    #[test]
+    fn places_positions_in_sections() {
+        let d = document(&[
+            ("", "Vorwort in drei"),
+            ("Erste Hilfe", "Verbandkasten prüfen"),
+            ("Termine", "Im März"),
+        ]);
+        let l = layout(&d);
+        // Vorwort(0) in(1) drei(2) Erste(3) Hilfe(4) Verbandkasten(5) prüfen(6) Termine(7) Im(8) März(9)
+        assert_eq!(l.section_at(2), Some(0));
+        assert_eq!(l.section_at(3), Some(1));
+        assert_eq!(l.section_at(6), Some(1));
+        assert_eq!(l.section_at(7), Some(2));
+        assert_eq!(l.section_at(99), Some(2));
+        assert_eq!(l.range(1), 3..7);
+        // "März" and "Verbandkasten" once each: the heading match makes "Termine" win.
+        let best = l.best(&d, &[(5, 0), (7, 1), (9, 0)]);
+        assert_eq!(
+            best,
+            [
+                SectionMatch {
+                    section: 2,
+                    score: 3
+                },
+                SectionMatch {
+                    section: 1,
+                    score: 1
+                }
+            ]
+        );
+        // The untitled first section is never a section hit.
+        assert!(l.best(&d, &[(0, 0), (1, 1), (2, 2)]).is_empty());
+    }
+
+    #[test]
+    fn short_documents_have_no_section_hits() {
+        let d = document(&[("", "Text"), ("Nur eine Überschrift", "Text")]);
+        assert!(layout(&d).best(&d, &[(2, 0)]).is_empty());
     }
 }

@@ -106,7 +106,7 @@ impl Terms {
 
 /// The first word of the passage with the most distinct query words (the earliest
 /// of equals), or `None` without matches.
-fn best_passage(matches: &[(u32, usize)]) -> Option<u32> {
+pub fn best_passage(matches: &[(u32, usize)]) -> Option<u32> {
     let mut best: Option<(usize, u32)> = None;
     let mut words: Vec<usize> = Vec::new();
     for (i, &(start, _)) in matches.iter().enumerate() {
@@ -126,24 +126,25 @@ fn best_passage(matches: &[(u32, usize)]) -> Option<u32> {
     best.map(|(_, start)| start)
 }
 
-/// The passage of `parts` (the indexed text, in pieces) around the best matches, about
-/// `max_chars` characters long, cut at word boundaries, with the matched words
-/// highlighted. Empty when nothing matched.
+/// The first word shown for a passage: a few words of context before it.
+pub fn first_word(passage: u32) -> u32 {
+    passage.saturating_sub(CONTEXT_WORDS)
+}
+
+/// The text from word `first` of the indexed text, about `max_chars` characters long,
+/// cut at word boundaries, with the words at the `matches`' positions highlighted.
+/// `parts` is the indexed text in pieces that end between words, starting with the
+/// word numbered `start` (at or before `first`).
 pub fn fragments<'a>(
     parts: impl IntoIterator<Item = &'a str>,
+    start: u32,
+    first: u32,
     matches: &[(u32, usize)],
     max_chars: usize,
 ) -> Vec<Fragment> {
-    let Some(passage) = best_passage(matches) else {
-        return Vec::new();
-    };
-    let first = passage.saturating_sub(CONTEXT_WORDS);
     let mut highlighted = matches.iter().map(|&(p, _)| p).skip_while(|&p| p < first);
     let mut next_match = highlighted.next();
     let mut out = Snippet::default();
-    if first > 0 {
-        out.push("… ", false);
-    }
     // The number of the word being read, or of the last one read between words.
     let mut position: Option<u32> = None;
     let mut in_word = false;
@@ -152,7 +153,7 @@ pub fn fragments<'a>(
             if c.is_alphanumeric() {
                 if !in_word {
                     in_word = true;
-                    let p = position.map_or(0, |p| p + 1);
+                    let p = position.map_or(start, |p| p + 1);
                     position = Some(p);
                     if p >= first && out.chars >= max_chars {
                         return out.finish();
@@ -252,12 +253,37 @@ mod tests {
         out
     }
 
+    /// The snippet of the best passage of a whole text.
+    fn snippet<'a>(
+        parts: impl IntoIterator<Item = &'a str>,
+        matches: &[(u32, usize)],
+        max_chars: usize,
+    ) -> Vec<Fragment> {
+        match best_passage(matches) {
+            Some(passage) => {
+                let first = first_word(passage);
+                let mut out = fragments(parts, 0, first, matches, max_chars);
+                if first > 0 {
+                    out.insert(
+                        0,
+                        Fragment {
+                            text: "… ".into(),
+                            highlighted: false,
+                        },
+                    );
+                }
+                out
+            }
+            None => Vec::new(),
+        }
+    }
+
     #[test]
     fn highlights_the_words_at_the_indexed_positions() {
         let text = "Die Gesellenprüfung im Tischler-Handwerk (Teil 2) findet im März statt.";
         let matches = positions_of(text, &["Gesellenprüfung", "März"]);
         assert_eq!(
-            rendered(&fragments([text], &matches, 200)),
+            rendered(&snippet([text], &matches, 200)),
             "Die [Gesellenprüfung] im Tischler-Handwerk (Teil 2) findet im [März] statt."
         );
     }
@@ -268,7 +294,7 @@ mod tests {
         let text: String = parts.concat();
         let matches = positions_of(&text, &["Orte"]);
         assert_eq!(
-            rendered(&fragments(parts, &matches, 200)),
+            rendered(&snippet(parts, &matches, 200)),
             "Prüfung Termine und [Orte] Ende"
         );
     }
@@ -279,7 +305,7 @@ mod tests {
         let text =
             format!("Anfang Prüfung {filler} hier Prüfung und Termin zusammen {filler} Schluss");
         let matches = positions_of(&text, &["Prüfung", "Termin"]);
-        let parts = fragments([text.as_str()], &matches, 60);
+        let parts = snippet([text.as_str()], &matches, 60);
         let snippet = rendered(&parts);
         let chars: usize = parts.iter().map(|f| f.text.chars().count()).sum();
         assert!(
@@ -296,7 +322,18 @@ mod tests {
 
     #[test]
     fn no_matches_no_snippet() {
-        assert!(fragments(["Text ohne Treffer"], &[], 100).is_empty());
+        assert!(snippet(["Text ohne Treffer"], &[], 100).is_empty());
+    }
+
+    #[test]
+    fn a_walk_can_start_at_a_later_part() {
+        let parts = ["Eins zwei", "\n", "drei vier fünf sechs"];
+        let text: String = parts.concat();
+        let matches = positions_of(&text, &["fünf"]);
+        assert_eq!(
+            rendered(&fragments(parts[2..].iter().copied(), 2, 3, &matches, 100)),
+            "vier [fünf] sechs"
+        );
     }
 
     #[test]
@@ -304,7 +341,7 @@ mod tests {
         let text = "über 3,5 m² — Größe: 12x Öl";
         let matches = positions_of(text, &["Öl", "5"]);
         assert_eq!(
-            rendered(&fragments([text], &matches, 100)),
+            rendered(&snippet([text], &matches, 100)),
             "über 3,[5] m² — Größe: 12x [Öl]"
         );
     }
