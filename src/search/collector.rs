@@ -10,7 +10,6 @@ use std::collections::BinaryHeap;
 use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::Column;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::content::Kind;
@@ -73,8 +72,8 @@ pub struct FacetedTopDocs {
     pub facets: Arc<[DocFacets]>,
     /// Number of trades (for the counts vector).
     pub trade_count: usize,
-    /// The fast field holding the library index.
-    pub doc_field: &'static str,
+    /// The library position of each document, by segment and document id.
+    pub doc_map: Arc<[Box<[u32]>]>,
 }
 
 impl Collector for FacetedTopDocs {
@@ -84,11 +83,11 @@ impl Collector for FacetedTopDocs {
     fn for_segment(
         &self,
         segment_ord: SegmentOrdinal,
-        segment: &SegmentReader,
+        _segment: &SegmentReader,
     ) -> tantivy::Result<Self::Child> {
         Ok(SegmentFacetedTopDocs {
             segment_ord,
-            doc_ids: segment.fast_fields().u64(self.doc_field)?,
+            doc_map: Arc::clone(&self.doc_map),
             facets: Arc::clone(&self.facets),
             filter: self.filter,
             kind_filter: self.filter.kind.map(kind_index),
@@ -132,7 +131,7 @@ impl Collector for FacetedTopDocs {
 /// The per-segment half of [`FacetedTopDocs`].
 pub struct SegmentFacetedTopDocs {
     segment_ord: SegmentOrdinal,
-    doc_ids: Column<u64>,
+    doc_map: Arc<[Box<[u32]>]>,
     facets: Arc<[DocFacets]>,
     filter: Filter,
     kind_filter: Option<u8>,
@@ -146,7 +145,11 @@ impl SegmentCollector for SegmentFacetedTopDocs {
     type Fruit = Collected;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        let Some(index) = self.doc_ids.first(doc) else {
+        let Some(&index) = self
+            .doc_map
+            .get(self.segment_ord as usize)
+            .and_then(|docs| docs.get(doc as usize))
+        else {
             return;
         };
         let Some(facets) = self.facets.get(index as usize) else {
@@ -178,7 +181,7 @@ impl SegmentCollector for SegmentFacetedTopDocs {
         }
         let hit = Ranked {
             score,
-            doc: index as u32,
+            doc: index,
             address: DocAddress::new(self.segment_ord, doc),
         };
         if self.heap.len() < self.limit {

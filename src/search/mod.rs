@@ -154,6 +154,9 @@ pub struct SearchIndex {
     speller: Speller,
     synonyms: Synonyms,
     facets: Arc<[DocFacets]>,
+    /// The library position of each indexed document, by segment and document id (the
+    /// reader never reloads, so segments stay as they are).
+    doc_map: Arc<[Box<[u32]>]>,
     /// Where each library document's sections lie in its body field.
     layouts: Vec<sections::Layout>,
     suggester: suggest::Suggester,
@@ -232,6 +235,18 @@ impl SearchIndex {
             writer
                 .commit()
                 .context("Suchindex konnte nicht geschrieben werden")?;
+            // Every segment repeats the term look-ups and scorer set-up of each query;
+            // one segment makes searches cheaper for the whole life of the index.
+            let segments = index.searchable_segment_ids()?;
+            if segments.len() > 1 {
+                writer
+                    .merge(&segments)
+                    .wait()
+                    .context("Suchindex konnte nicht zusammengeführt werden")?;
+            }
+            writer
+                .wait_merging_threads()
+                .context("Suchindex konnte nicht geschrieben werden")?;
         }
         let indexed = texts.len() as u64;
         drop(texts);
@@ -247,10 +262,22 @@ impl SearchIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
+        let searcher = reader.searcher();
         anyhow::ensure!(
-            reader.searcher().num_docs() == indexed,
+            searcher.num_docs() == indexed,
             "der Suchindex passt nicht zu den Inhalten"
         );
+        let doc_map = searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| {
+                let column = segment.fast_fields().u64(DOC_FIELD)?;
+                Ok((0..segment.max_doc())
+                    .map(|d| column.first(d).map_or(u32::MAX, |i| i as u32))
+                    .collect::<Box<[u32]>>())
+            })
+            .collect::<tantivy::Result<Vec<_>>>()?
+            .into();
 
         let trade_slugs: Vec<String> = library.trades.iter().map(|t| t.slug.clone()).collect();
         let facets: Arc<[DocFacets]> = library
@@ -285,6 +312,7 @@ impl SearchIndex {
             speller: Speller::new(lexicon),
             analyzer,
             facets,
+            doc_map,
             layouts,
             trade_slugs,
         })
@@ -322,7 +350,7 @@ impl SearchIndex {
             },
             facets: Arc::clone(&self.facets),
             trade_count: self.trade_slugs.len(),
-            doc_field: DOC_FIELD,
+            doc_map: Arc::clone(&self.doc_map),
         };
         let collected = searcher.search(&*query, &collector)?;
 
@@ -334,6 +362,7 @@ impl SearchIndex {
             .skip((page - 1) * per_page)
             .take(per_page);
         let terms = snippet::Terms::of(&parsed);
+        let mut reader = snippet::PositionReader::new(&terms, &searcher, self.body);
         let hits = shown
             .map(|ranked| {
                 let doc = ranked.doc as usize;
@@ -342,7 +371,7 @@ impl SearchIndex {
                 let positions = if terms.is_empty() {
                     Vec::new()
                 } else {
-                    terms.positions(&searcher, self.body, ranked.address)?
+                    reader.read(ranked.address)?
                 };
                 let best = layout.best(&document.rendered.sections, &positions);
                 let sections = best

@@ -13,9 +13,12 @@
 //! field, split into the same words; the callers pass it as a list of parts whose
 //! boundaries fall between words.
 
-use tantivy::postings::Postings;
+use std::sync::Arc;
+
+use tantivy::index::InvertedIndexReader;
+use tantivy::postings::{Postings, TermInfo};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocAddress, DocSet, Searcher, Term};
+use tantivy::{DocAddress, DocSet, Searcher, SegmentOrdinal, Term};
 
 use super::Fragment;
 use super::query::ParsedQuery;
@@ -66,34 +69,79 @@ impl Terms {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+}
 
-    /// Where the terms occur in `field` of one indexed document: (word position, query
-    /// word), sorted by position.
-    pub fn positions(
-        &self,
-        searcher: &Searcher,
-        field: Field,
-        address: DocAddress,
-    ) -> tantivy::Result<Vec<(u32, usize)>> {
-        let inverted = searcher
-            .segment_reader(address.segment_ord)
-            .inverted_index(field)?;
+/// Reads where the query's terms occur in shown documents; the terms are looked up in
+/// a segment's dictionary once, not once per document.
+pub struct PositionReader<'a> {
+    terms: &'a Terms,
+    searcher: &'a Searcher,
+    field: Field,
+    segment: Option<SegmentTerms>,
+    positions: Vec<u32>,
+}
+
+/// The terms' dictionary entries in one segment.
+struct SegmentTerms {
+    ord: SegmentOrdinal,
+    inverted: Arc<InvertedIndexReader>,
+    infos: Vec<Option<TermInfo>>,
+}
+
+impl<'a> PositionReader<'a> {
+    /// A reader for the terms in `field`.
+    pub fn new(terms: &'a Terms, searcher: &'a Searcher, field: Field) -> PositionReader<'a> {
+        PositionReader {
+            terms,
+            searcher,
+            field,
+            segment: None,
+            positions: Vec::new(),
+        }
+    }
+
+    /// Where the terms occur in one indexed document: (word position, query word),
+    /// sorted by position.
+    pub fn read(&mut self, address: DocAddress) -> tantivy::Result<Vec<(u32, usize)>> {
+        if self
+            .segment
+            .as_ref()
+            .is_none_or(|s| s.ord != address.segment_ord)
+        {
+            let inverted = self
+                .searcher
+                .segment_reader(address.segment_ord)
+                .inverted_index(self.field)?;
+            let infos = self
+                .terms
+                .0
+                .iter()
+                .map(|(term, _)| inverted.get_term_info(&Term::from_field_text(self.field, term)))
+                .collect::<std::io::Result<_>>()?;
+            self.segment = Some(SegmentTerms {
+                ord: address.segment_ord,
+                inverted,
+                infos,
+            });
+        }
+        let Some(segment) = &self.segment else {
+            return Ok(Vec::new());
+        };
         let mut found = Vec::new();
-        let mut positions = Vec::new();
-        for (term, word) in &self.0 {
-            let term = Term::from_field_text(field, term);
-            let Some(mut postings) =
-                inverted.read_postings(&term, IndexRecordOption::WithFreqsAndPositions)?
-            else {
+        for ((_, word), info) in self.terms.0.iter().zip(&segment.infos) {
+            let Some(info) = info else {
                 continue;
             };
+            let mut postings = segment
+                .inverted
+                .read_postings_from_terminfo(info, IndexRecordOption::WithFreqsAndPositions)?;
             // A fresh posting list stands on its first document and only seeks forward.
             if postings.doc() > address.doc_id || postings.seek(address.doc_id) != address.doc_id {
                 continue;
             }
-            positions.clear();
-            postings.positions(&mut positions);
-            found.extend(positions.iter().map(|&p| (p, *word)));
+            self.positions.clear();
+            postings.positions(&mut self.positions);
+            found.extend(self.positions.iter().map(|&p| (p, *word)));
             if found.len() >= MAX_MATCHES {
                 break;
             }
