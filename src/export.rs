@@ -82,7 +82,7 @@ pub fn static_routes(state: &State) -> Vec<StaticRoute<'_>> {
     urls.sort();
     routes.extend(
         urls.into_iter()
-            .map(|url| page(url, &state.pages[url].body)),
+            .filter_map(|url| Some(page(url, &state.page(url)?.body))),
     );
     for lang in Lang::ALL {
         routes.push(page(
@@ -289,6 +289,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
         clock: Clock::System,
         base_url: args.base_url.clone(),
         index_cache: None,
+        reload: false,
     })?;
     let report = export(&state, &args.out)?;
     println!(

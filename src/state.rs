@@ -8,11 +8,11 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use anyhow::Context;
 use bytes::Bytes;
 use bytestring::ByteString;
-use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::calendar::{Calendar, Clock};
@@ -46,6 +46,50 @@ pub struct BuildOptions {
     ///
     /// [`index_cache`]: crate::index_cache
     pub index_cache: Option<PathBuf>,
+    /// Whether the content will be reloaded: then the text files that built without
+    /// errors are kept, to stand in for a file that an edit breaks.
+    pub reload: bool,
+}
+
+/// A page of the state: built with it, or rendered on its first request and then kept.
+///
+/// A folder of 10,000 documents has 20,000 document pages in two languages; rendering
+/// all of them before the first request took about a second of a cold start and held
+/// some 250 MB, while most are never asked for between two content versions. Rendering
+/// is deterministic, so a page rendered later is byte for byte (and ETag for ETag) the
+/// page a replica rendered earlier.
+#[derive(Debug)]
+pub enum Slot {
+    /// Built with the state.
+    Ready(Page),
+    /// Rendered when first asked for.
+    Lazy {
+        /// What to render.
+        source: Source,
+        /// In which UI language.
+        lang: Lang,
+        /// The page, once rendered.
+        page: OnceLock<Page>,
+    },
+}
+
+/// What a lazily rendered page shows.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// The document at this position of the library.
+    Document(usize),
+    /// The section under this key of the library's sections.
+    Section(String),
+}
+
+impl Slot {
+    fn lazy(source: Source, lang: Lang) -> Slot {
+        Slot::Lazy {
+            source,
+            lang,
+            page: OnceLock::new(),
+        }
+    }
 }
 
 /// A pre-rendered HTML page with its compressed forms (made on first use, then kept).
@@ -116,9 +160,9 @@ pub struct State {
     pub clock: Clock,
     /// The public address for absolute links in feeds, if configured.
     pub base_url: Option<String>,
-    /// Documents, sections, the about and offline pages by URL, rendered once in each
-    /// UI language (English under `/en/`).
-    pub pages: HashMap<String, Page>,
+    /// Documents, sections, the about and offline pages by URL, in each UI language
+    /// (English under `/en/`); read them with [`State::page`].
+    pub pages: HashMap<String, Slot>,
     /// The 404 page.
     pub not_found: Page,
     /// The English 404 page.
@@ -171,13 +215,20 @@ impl State {
         kept_previous: Vec<ContentError>,
         index_cache: Option<&Path>,
     ) -> anyhow::Result<State> {
+        let started = std::time::Instant::now();
         let fingerprint = Fingerprint::of(&files);
+        // Without reloads nothing falls back to them: a large folder's text stays out
+        // of memory.
         let texts: Vec<(String, Cow<'static, [u8]>)> = files
             .iter()
-            .filter(|f| library::is_text_file(&f.path))
+            .filter(|f| options.reload && library::is_text_file(&f.path))
             .map(|f| (f.path.clone(), f.bytes.clone()))
             .collect();
         let library = Library::build(files);
+        tracing::debug!(
+            millis = started.elapsed().as_millis(),
+            "Inhalte gelesen und gerendert"
+        );
         if !library.errors.is_empty() {
             if options.source.is_strict() {
                 let list: Vec<String> = library.errors.iter().map(ToString::to_string).collect();
@@ -203,29 +254,22 @@ impl State {
         chrome.base_url = options.base_url.clone();
         let chrome_en = chrome.in_lang(Lang::En);
 
-        // Indexing and rendering do not depend on each other: run them side by side,
-        // and render the pages (in both UI languages) on all cores.
-        let (index, mut pages) = rayon::join(
-            || {
-                match index_cache {
-                    Some(root) => index_cache::build(&library, options.threads, root, &fingerprint),
-                    None => SearchIndex::build(&library, options.threads),
-                }
-                .context("Suchindex")
-            },
-            || {
-                let mut pages = render_pages(&chrome, &library);
-                pages.extend(render_pages(&chrome_en, &library));
-                for chrome in [&chrome, &chrome_en] {
-                    pages.insert(
-                        chrome.lang.url(views::OFFLINE_URL),
-                        Page::new(views::offline_page(chrome).into_string()),
-                    );
-                }
-                pages
-            },
+        let index = match index_cache {
+            Some(root) => index_cache::build(&library, options.threads, root, &fingerprint),
+            None => SearchIndex::build(&library, options.threads),
+        }
+        .context("Suchindex")?;
+        let mut pages = page_slots(&library);
+        for chrome in [&chrome, &chrome_en] {
+            pages.insert(
+                chrome.lang.url(views::OFFLINE_URL),
+                Slot::Ready(Page::new(views::offline_page(chrome).into_string())),
+            );
+        }
+        tracing::debug!(
+            millis = started.elapsed().as_millis(),
+            "Seiten und Suchindex"
         );
-        let index = index?;
         let calendar = Calendar::build(&library);
         // The about page is built in: it must show the true fingerprint even if the
         // content has a page of the same name.
@@ -239,12 +283,13 @@ impl State {
         for chrome in [&chrome, &chrome_en] {
             pages.insert(
                 chrome.lang.url(views::ABOUT_URL),
-                Page::new(views::about(chrome, &about).into_string()),
+                Slot::Ready(Page::new(views::about(chrome, &about).into_string())),
             );
         }
         let not_found = Page::new(views::not_found(&chrome).into_string());
         let not_found_en = Page::new(views::not_found(&chrome_en).into_string());
         let pwa = Pwa::build(&library, &fingerprint);
+        tracing::debug!(millis = started.elapsed().as_millis(), "Zustand gebaut");
         Ok(State {
             library,
             index,
@@ -271,30 +316,52 @@ impl State {
         }
     }
 
+    /// The page at a URL (a document, section, the about or offline page), rendered
+    /// now if it is its first request.
+    pub fn page(&self, url: &str) -> Option<&Page> {
+        match self.pages.get(url)? {
+            Slot::Ready(page) => Some(page),
+            Slot::Lazy { source, lang, page } => Some(page.get_or_init(|| {
+                let chrome = self.chrome(*lang);
+                let html = match source {
+                    Source::Document(i) => {
+                        views::document(chrome, &self.library, &self.library.documents[*i])
+                    }
+                    Source::Section(key) => {
+                        views::section(chrome, &self.library, &self.library.sections[key])
+                    }
+                };
+                Page::new(html.into_string())
+            })),
+        }
+    }
+
     /// The search page of a static export, which has no server to search with.
     pub fn offline_search_page(&self, lang: Lang) -> Page {
         Page::new(views::offline_search(self.chrome(lang), &self.library).into_string())
     }
 }
 
-/// Renders every document and section page (not the start page, which depends on
-/// the day).
-fn render_pages(chrome: &Chrome, library: &Library) -> HashMap<String, Page> {
-    let documents = library
-        .documents
-        .par_iter()
-        .filter(|d| !d.is_index)
-        .map(|doc| {
-            let html = views::document(chrome, library, doc).into_string();
-            (chrome.lang.url(&doc.url), Page::new(html))
-        });
-    let sections: Vec<&library::Section> =
-        library.sections.values().filter(|s| s.url != "/").collect();
-    let sections = sections.into_par_iter().map(|section| {
-        let html = views::section(chrome, library, section).into_string();
-        (chrome.lang.url(&section.url), Page::new(html))
-    });
-    documents.chain(sections).collect()
+/// The slots of every document and section page in both UI languages (not the start
+/// page, which depends on the day).
+fn page_slots(library: &Library) -> HashMap<String, Slot> {
+    let mut slots = HashMap::new();
+    for lang in [Lang::De, Lang::En] {
+        for (i, doc) in library.documents.iter().enumerate() {
+            if !doc.is_index {
+                slots.insert(lang.url(&doc.url), Slot::lazy(Source::Document(i), lang));
+            }
+        }
+        for (key, section) in &library.sections {
+            if section.url != "/" {
+                slots.insert(
+                    lang.url(&section.url),
+                    Slot::lazy(Source::Section(key.clone()), lang),
+                );
+            }
+        }
+    }
+    slots
 }
 
 /// A strong ETag: the first 128 bits of the body's SHA-256, quoted.

@@ -265,6 +265,7 @@ static STATE: LazyLock<State> = LazyLock::new(|| {
         ),
         base_url: None,
         index_cache: None,
+        reload: false,
     })
     .expect("embedded content builds")
 });

@@ -146,7 +146,7 @@ pub struct TradeBundle<'a> {
 /// the trade, and their attachments. `None` for an unknown trade.
 pub fn trade_bundle<'a>(
     library: &'a Library,
-    pages: &std::collections::HashMap<String, crate::state::Page>,
+    page_bytes: impl Fn(&str) -> Option<usize>,
     pwa: &'a Pwa,
     fingerprint: &Fingerprint,
     slug: &str,
@@ -174,11 +174,7 @@ pub fn trade_bundle<'a>(
         .collect();
     files.sort_unstable();
     files.dedup();
-    let bytes = urls
-        .iter()
-        .filter_map(|u| pages.get(*u))
-        .map(|p| p.body.len())
-        .sum::<usize>()
+    let bytes = urls.iter().filter_map(|u| page_bytes(u)).sum::<usize>()
         + files
             .iter()
             .filter_map(|f| library.attachments.get(*f))

@@ -204,11 +204,16 @@ impl SearchIndex {
         };
 
         // The texts to index, and from them the lexicon for compound splitting.
+        let started = std::time::Instant::now();
         let texts: Vec<IndexText> = library.documents.iter().map(IndexText::of).collect();
         let lexicon =
             Arc::new(compound::Lexicon::build(texts.iter().flat_map(|t| {
                 [t.title.as_str(), t.headings.as_str(), t.body.as_str()]
             })));
+        tracing::debug!(
+            millis = started.elapsed().as_millis(),
+            "Wortschatz gebildet"
+        );
         let analyzer = analysis::german_with_compounds(Arc::clone(&lexicon));
         // Indexing analyses whole texts: remember each word's analysis.
         let memoized = TextAnalyzer::from(memo::Memoized::new(analyzer.clone()));
@@ -237,6 +242,10 @@ impl SearchIndex {
                 .context("Suchindex konnte nicht geschrieben werden")?;
             // Every segment repeats the term look-ups and scorer set-up of each query;
             // one segment makes searches cheaper for the whole life of the index.
+            tracing::debug!(
+                millis = started.elapsed().as_millis(),
+                "Dokumente indexiert"
+            );
             let segments = index.searchable_segment_ids()?;
             if segments.len() > 1 {
                 writer
@@ -248,6 +257,10 @@ impl SearchIndex {
                 .wait_merging_threads()
                 .context("Suchindex konnte nicht geschrieben werden")?;
         }
+        tracing::debug!(
+            millis = started.elapsed().as_millis(),
+            "Suchindex geschrieben"
+        );
         let indexed = texts.len() as u64;
         drop(texts);
         let layouts: Vec<sections::Layout> = library
@@ -278,6 +291,14 @@ impl SearchIndex {
             })
             .collect::<tantivy::Result<Vec<_>>>()?
             .into();
+        tracing::debug!(
+            millis = started.elapsed().as_millis(),
+            "Abschnitte und Leser"
+        );
+        let suggester = suggest::Suggester::build(library, &lexicon);
+        tracing::debug!(millis = started.elapsed().as_millis(), "Vorschläge");
+        let speller = Speller::new(lexicon);
+        tracing::debug!(millis = started.elapsed().as_millis(), "Rechtschreibung");
 
         let trade_slugs: Vec<String> = library.trades.iter().map(|t| t.slug.clone()).collect();
         let facets: Arc<[DocFacets]> = library
@@ -308,8 +329,8 @@ impl SearchIndex {
                 library.synonyms.as_deref().unwrap_or(""),
                 &mut analyzer.clone(),
             ),
-            suggester: suggest::Suggester::build(library, &lexicon),
-            speller: Speller::new(lexicon),
+            suggester,
+            speller,
             analyzer,
             facets,
             doc_map,

@@ -183,7 +183,7 @@ pub async fn offline_bundle(path: web::Path<String>, shared: Data) -> HttpRespon
     let state = shared.load();
     match pwa::trade_bundle(
         &state.library,
-        &state.pages,
+        |url| state.page(url).map(|p| p.body.len()),
         &state.pwa,
         &state.fingerprint,
         &path,
@@ -214,7 +214,7 @@ pub async fn fallback(req: HttpRequest, shared: Data) -> HttpResponse {
         Ok(path) => path,
         Err(message) => return respond::bad_request(&state, message),
     };
-    if let Some(page) = state.pages.get(&path) {
+    if let Some(page) = state.page(&path) {
         return respond::page(&req, page);
     }
     if let Some(attachment) = state.library.attachments.get(&path) {

@@ -94,6 +94,7 @@ impl Application {
             clock: config.today.map_or(Clock::System, Clock::Fixed),
             base_url: config.base_url.clone(),
             index_cache: config.index_cache.clone(),
+            reload: config.reload,
         };
         let state = State::build(&options)?;
         tracing::info!(
