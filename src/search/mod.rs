@@ -11,6 +11,7 @@ pub mod memo;
 pub mod query;
 pub mod sections;
 pub mod spelling;
+pub mod stopwords;
 pub mod suggest;
 pub mod synonyms;
 
