@@ -12,6 +12,7 @@ pub mod query;
 pub mod sections;
 pub mod snippet;
 pub mod spelling;
+pub mod stopwords;
 pub mod suggest;
 pub mod synonyms;
 

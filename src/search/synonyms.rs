@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use tantivy::tokenizer::TextAnalyzer;
 
-use super::analysis;
+use super::{analysis, stopwords};
 
 /// Longest entry, in words, that is looked for in a query.
 pub const MAX_ENTRY_WORDS: usize = 4;
@@ -39,12 +39,7 @@ impl Synonyms {
             let line = line.split('#').next().unwrap_or("").trim();
             let entries: Vec<Vec<String>> = line
                 .split(',')
-                .map(|entry| {
-                    analysis::groups(analyzer, entry)
-                        .into_iter()
-                        .map(|group| group.terms[0].clone())
-                        .collect::<Vec<String>>()
-                })
+                .map(|entry| content_words(analyzer, entry))
                 .filter(|words| !words.is_empty() && words.len() <= MAX_ENTRY_WORDS)
                 .collect();
             if entries.len() < 2 {
@@ -99,6 +94,25 @@ impl Synonyms {
     }
 }
 
+/// The analysed words of an entry. Stop words are left out as in queries (unless the
+/// entry has nothing else), so that `Verzeichnis der Lehrlinge` is found in a query
+/// from which the builder dropped `der`.
+fn content_words(analyzer: &mut TextAnalyzer, entry: &str) -> Vec<String> {
+    let typed = analysis::words(entry);
+    let groups = analysis::groups(analyzer, entry);
+    let is_stop = |position: usize| {
+        typed
+            .iter()
+            .any(|(p, w)| *p == position && stopwords::is_stop_word(w))
+    };
+    let content = groups.iter().any(|g| !is_stop(g.position));
+    groups
+        .into_iter()
+        .filter(|g| !content || !is_stop(g.position))
+        .map(|g| g.terms[0].clone())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,5 +146,20 @@ mod tests {
         assert_eq!((found[0].start, found[0].len), (0, 2));
         assert_eq!(found[0].alternatives, [words("ülu")]);
         assert!(synonyms.expand(&["holz"]).is_empty());
+    }
+
+    #[test]
+    fn entries_match_queries_without_their_stop_words() {
+        let mut analyzer = analysis::german();
+        let synonyms = Synonyms::parse(
+            "Lehrlingsrolle, Verzeichnis der Lehrlinge\nund, oder\n",
+            &mut analyzer,
+        );
+        let query = crate::search::ParsedQuery::parse("Verzeichnis der Lehrlinge", &mut analyzer);
+        let terms: Vec<&str> = query.groups.iter().map(|g| g.term.as_str()).collect();
+        let found = synonyms.expand(&terms);
+        assert_eq!(found.len(), 1, "{terms:?}");
+        assert_eq!(found[0].alternatives, [vec!["lehrlingsroll".to_owned()]]);
+        assert_eq!(synonyms.expand(&["und"]).len(), 1, "stop words alone stay");
     }
 }

@@ -310,6 +310,28 @@ async fn synonyms_from_the_content_file_are_searched() {
 }
 
 #[tokio::test]
+async fn a_synonym_spelled_with_a_stop_word_is_still_expanded() {
+    // The query builder drops "der"; the synonym entry must match without it, so the
+    // other entry of its group ("Lehrlingsrolle") is searched and highlighted too.
+    let app = spawn_embedded().await;
+    let json = app
+        .json("/api/v1/search?limit=10&q=Verzeichnis%20der%20Berufsausbildungsverh%C3%A4ltnisse")
+        .await;
+    let hits = json["hits"].as_array().unwrap();
+    assert_eq!(
+        hits[0]["url"], "/aktuelles/ausbildungsvertraege-eintragung",
+        "{json}"
+    );
+    assert!(
+        hits.iter().any(|h| h["snippet"]
+            .as_str()
+            .unwrap()
+            .contains("<mark>Lehrlingsrolle</mark>")),
+        "{json}"
+    );
+}
+
+#[tokio::test]
 async fn demo_synonyms_expand_abbreviations() {
     let app = spawn_embedded().await;
     let json = app.json("/api/v1/search?q=%C3%9CLU&limit=50").await;
