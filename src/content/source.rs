@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use rayon::prelude::*;
 use rust_embed::RustEmbed;
 
 /// The content that ships inside the binary: `content/` (the demo), or the folder named
@@ -86,7 +87,7 @@ fn read_folder(dir: &Path) -> anyhow::Result<Vec<SourceFile>> {
         "{} ist kein Ordner (erwartet: ein Ordner mit Markdown-Dateien)",
         dir.display()
     );
-    let mut files = Vec::new();
+    let mut found = Vec::new();
     // Links are not followed: a link inside the content folder must not publish
     // files from elsewhere on the machine.
     for entry in walkdir::WalkDir::new(dir).follow_links(false) {
@@ -110,14 +111,20 @@ fn read_folder(dir: &Path) -> anyhow::Result<Vec<SourceFile>> {
             tracing::warn!(file = %path, bytes = len, "übersprungen: Datei ist größer als 64 MiB");
             continue;
         }
-        let bytes = std::fs::read(entry.path())
-            .with_context(|| format!("{} ist nicht lesbar", entry.path().display()))?;
-        files.push(SourceFile {
-            path,
-            bytes: Cow::Owned(bytes),
-        });
+        found.push((entry.into_path(), path));
     }
-    Ok(files)
+    // A large folder is thousands of small files: read them on all cores.
+    found
+        .into_par_iter()
+        .map(|(full, path)| {
+            let bytes = std::fs::read(&full)
+                .with_context(|| format!("{} ist nicht lesbar", full.display()))?;
+            Ok(SourceFile {
+                path,
+                bytes: Cow::Owned(bytes),
+            })
+        })
+        .collect()
 }
 
 /// Keeps a content folder under watch; dropping it ends the watch.

@@ -15,8 +15,9 @@
 //! splitting at all.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::Arc;
+
+use foldhash::{HashMap, HashMapExt};
 
 use tantivy::tokenizer::{
     LowerCaser, SimpleTokenizer, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
@@ -39,6 +40,45 @@ const DERIVATIONS: &[&str] = &["innen", "erei", "in", "ei"];
 /// split the usual compounds too. Written for werkbank; licensed like the project.
 const BASE_WORDS: &str = include_str!("grundwoerter.txt");
 
+/// Word counts of some texts, and the first spelling of each folded word.
+#[derive(Default)]
+struct Counts {
+    words: HashMap<String, u32>,
+    display: HashMap<String, String>,
+}
+
+impl Counts {
+    fn of(texts: &[&str]) -> Counts {
+        let mut counts = Counts::default();
+        let mut tokenizer = TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(LowerCaser)
+            .build();
+        for text in texts {
+            let mut stream = tokenizer.token_stream(text);
+            while stream.advance() {
+                let text = &stream.token().text;
+                let word = fold(text);
+                if word.chars().count() < 2 || word.bytes().all(|b| b.is_ascii_digit()) {
+                    continue;
+                }
+                if let Cow::Owned(folded) = &word
+                    && !counts.display.contains_key(folded)
+                {
+                    counts.display.insert(folded.clone(), text.clone());
+                }
+                // Most words were seen before: count them without allocating.
+                match counts.words.get_mut(word.as_ref()) {
+                    Some(count) => *count += 1,
+                    None => {
+                        counts.words.insert(word.into_owned(), 1);
+                    }
+                }
+            }
+        }
+        counts
+    }
+}
+
 /// Known words and how often they occur, keyed by their folded form (see [`fold`]).
 #[derive(Debug, Default)]
 pub struct Lexicon {
@@ -52,24 +92,33 @@ impl Lexicon {
     /// Counts the words of the given texts (and the built-in base words), then
     /// precomputes the split of every known compound.
     pub fn build<'a>(texts: impl IntoIterator<Item = &'a str>) -> Lexicon {
-        let mut words: HashMap<String, u32> = HashMap::new();
-        let mut display: HashMap<String, String> = HashMap::new();
-        let mut tokenizer = TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(LowerCaser)
-            .build();
-        for text in texts {
-            let mut stream = tokenizer.token_stream(text);
-            while stream.advance() {
-                let text = &stream.token().text;
-                let word = fold(text);
-                if word.chars().count() >= 2 && !word.bytes().all(|b| b.is_ascii_digit()) {
-                    if let Cow::Owned(folded) = &word
-                        && !display.contains_key(folded)
-                    {
-                        display.insert(folded.clone(), text.clone());
-                    }
-                    *words.entry(word.into_owned()).or_insert(0) += 1;
-                }
+        // Counting the words of a large folder is a pass over all its text: split it
+        // over the cores, then merge the counts in order (so the first spelling seen
+        // stays the displayed one, as in a single pass).
+        let texts: Vec<&str> = texts.into_iter().collect();
+        let threads = crate::available_cores().clamp(1, 8);
+        let chunk = texts.len().div_ceil(threads).max(1);
+        let counted: Vec<Counts> = std::thread::scope(|scope| {
+            let workers: Vec<_> = texts
+                .chunks(chunk)
+                .map(|texts| scope.spawn(move || Counts::of(texts)))
+                .collect();
+            workers
+                .into_iter()
+                .map(|w| w.join().expect("counting does not panic"))
+                .collect()
+        });
+        let mut counted = counted.into_iter();
+        let Counts {
+            mut words,
+            mut display,
+        } = counted.next().unwrap_or_default();
+        for more in counted {
+            for (word, count) in more.words {
+                *words.entry(word).or_insert(0) += count;
+            }
+            for (folded, spelling) in more.display {
+                display.entry(folded).or_insert(spelling);
             }
         }
         for line in BASE_WORDS.lines() {

@@ -44,6 +44,11 @@ pub const SNIPPET_CHARS: usize = 220;
 pub const MAX_CORRECTIONS: usize = 4;
 /// Memory for the index writer, per indexing thread.
 const WRITER_BYTES_PER_THREAD: usize = 32 * 1024 * 1024;
+/// The least memory tantivy accepts per indexing thread.
+const WRITER_BYTES_MIN: usize = 15_000_000;
+/// Documents per indexing thread below which more threads do not pay: a thread and its
+/// memory cost more to set up than a few hundred short documents take to index.
+const DOCS_PER_THREAD: usize = 1_000;
 /// The fast field holding a document's position in the library.
 const DOC_FIELD: &str = "doc";
 
@@ -206,7 +211,7 @@ impl SearchIndex {
 
         // The texts to index, and from them the lexicon for compound splitting.
         let started = std::time::Instant::now();
-        let texts: Vec<IndexText> = library.documents.iter().map(IndexText::of).collect();
+        let texts: Vec<IndexText> = library.documents.par_iter().map(IndexText::of).collect();
         let lexicon =
             Arc::new(compound::Lexicon::build(texts.iter().flat_map(|t| {
                 [t.title.as_str(), t.headings.as_str(), t.body.as_str()]
@@ -223,12 +228,18 @@ impl SearchIndex {
             .register(analysis::GERMAN, memoized.clone());
 
         if !matches!(storage, Storage::Open(_)) {
-            let threads = threads.clamp(1, 8);
+            // The embedded demo (some fifty documents) indexes fastest on one thread with
+            // the least memory; a large folder uses the cores.
+            let threads = threads
+                .min(texts.len().div_ceil(DOCS_PER_THREAD))
+                .clamp(1, 8);
+            let text_bytes: usize = texts
+                .iter()
+                .map(|t| t.title.len() + t.headings.len() + t.body.len())
+                .sum();
+            let per_thread = (text_bytes * 4).clamp(WRITER_BYTES_MIN, WRITER_BYTES_PER_THREAD);
             let mut writer = index
-                .writer_with_num_threads::<TantivyDocument>(
-                    threads,
-                    threads * WRITER_BYTES_PER_THREAD,
-                )
+                .writer_with_num_threads::<TantivyDocument>(threads, threads * per_thread)
                 .context("Suchindex konnte nicht angelegt werden")?;
             for (i, text) in texts.iter().enumerate() {
                 let mut document = TantivyDocument::default();

@@ -193,39 +193,69 @@ pub fn fragments<'a>(
     let mut highlighted = matches.iter().map(|&(p, _)| p).skip_while(|&p| p < first);
     let mut next_match = highlighted.next();
     let mut out = Snippet::default();
-    // The number of the word being read, or of the last one read between words.
-    let mut position: Option<u32> = None;
-    let mut in_word = false;
+    // The number of the next word.
+    let mut position = start;
     for part in parts {
-        for (at, c) in part.char_indices() {
-            if c.is_alphanumeric() {
-                if !in_word {
-                    in_word = true;
-                    let p = position.map_or(start, |p| p + 1);
-                    position = Some(p);
-                    if p >= first && out.chars >= max_chars {
-                        return out.finish();
-                    }
-                    while next_match.is_some_and(|m| m < p) {
-                        next_match = highlighted.next();
-                    }
-                }
-            } else {
-                in_word = false;
+        let mut at = 0;
+        while at < part.len() {
+            let (word_start, word_end) = next_word(part, at);
+            // The text between words is shown once the snippet has begun.
+            if word_start > at && position > first {
+                out.push_separators(&part[at..word_start]);
             }
-            let Some(p) = position.filter(|&p| p >= first) else {
+            if word_start == part.len() {
+                break;
+            }
+            let p = position;
+            position += 1;
+            at = word_end;
+            if p < first {
                 continue;
-            };
-            if in_word {
-                out.push(&part[at..at + c.len_utf8()], next_match == Some(p));
-            } else if p > first || out.chars > 0 {
-                out.push_separator(c);
             }
+            if out.chars >= max_chars {
+                return out.finish();
+            }
+            while next_match.is_some_and(|m| m < p) {
+                next_match = highlighted.next();
+            }
+            out.push(&part[word_start..word_end], next_match == Some(p));
         }
-        // A part ends between words.
-        in_word = false;
     }
     out.finish()
+}
+
+/// The next word of `text` at or after byte `from`, as the index's tokenizer sees words
+/// (runs of alphanumeric characters): its start and end, or `(len, len)` if none is
+/// left. ASCII, most of any German text, is decided byte by byte.
+fn next_word(text: &str, from: usize) -> (usize, usize) {
+    let is_word_at = |i: usize| -> (bool, usize) {
+        let b = text.as_bytes()[i];
+        if b.is_ascii() {
+            (b.is_ascii_alphanumeric(), 1)
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (c.is_alphanumeric(), c.len_utf8())
+        }
+    };
+    let mut i = from;
+    let start = loop {
+        if i >= text.len() {
+            return (text.len(), text.len());
+        }
+        let (word, len) = is_word_at(i);
+        if word {
+            break i;
+        }
+        i += len;
+    };
+    while i < text.len() {
+        let (word, len) = is_word_at(i);
+        if !word {
+            break;
+        }
+        i += len;
+    }
+    (start, i)
 }
 
 /// Builds fragments, merging neighbours of the same kind and collapsing white space.
@@ -245,11 +275,14 @@ impl Snippet {
         self.append(text, highlighted);
     }
 
-    fn push_separator(&mut self, c: char) {
-        if c.is_whitespace() {
-            self.pending_space = self.chars > 0;
-        } else {
-            self.push(c.encode_utf8(&mut [0; 4]), false);
+    /// Text between words: white space collapses to one space, the rest is shown.
+    fn push_separators(&mut self, text: &str) {
+        for (at, c) in text.char_indices() {
+            if c.is_whitespace() {
+                self.pending_space = self.chars > 0;
+            } else {
+                self.push(&text[at..at + c.len_utf8()], false);
+            }
         }
     }
 
@@ -366,6 +399,36 @@ mod tests {
             "{chars}: {snippet}"
         );
         assert!(snippet.ends_with("Wort"), "{snippet}");
+    }
+
+    #[test]
+    fn words_are_the_tokenizers_words() {
+        let mut tokenizer = TextAnalyzer::from(SimpleTokenizer::default());
+        for text in [
+            "",
+            " ,;",
+            "Ein Satz.",
+            "Kfz-Mechatroniker/in (SHK) — 3,5 m² über Größe; 12x",
+            "日本語 テキスト and émoji 🙂 done",
+            "ßtraße\u{0301}x",
+        ] {
+            let mut expected = Vec::new();
+            let mut stream = tokenizer.token_stream(text);
+            while stream.advance() {
+                expected.push((stream.token().offset_from, stream.token().offset_to));
+            }
+            let mut found = Vec::new();
+            let mut at = 0;
+            loop {
+                let (start, end) = next_word(text, at);
+                if start == text.len() {
+                    break;
+                }
+                found.push((start, end));
+                at = end;
+            }
+            assert_eq!(found, expected, "{text}");
+        }
     }
 
     #[test]
