@@ -26,8 +26,10 @@ use crate::views::{self, AboutInfo, Chrome, Lang};
 
 /// The URL of the search page.
 pub const SEARCH_URL: &str = "/suche";
-/// `robots.txt`: everything may be indexed except search results and the API.
-pub const ROBOTS_TXT: &str = "User-agent: *\nDisallow: /suche\nDisallow: /api/\n";
+/// `robots.txt`: everything may be crawled except the API. Results pages are crawled:
+/// those worth indexing carry a canonical link, the thin ones `noindex`, which a
+/// crawler can only read on a page it may fetch.
+pub const ROBOTS_TXT: &str = "User-agent: *\nDisallow: /api/\n";
 
 /// What the state is built from.
 #[derive(Debug, Clone)]

@@ -31,7 +31,7 @@ pub struct DatesPage<'a> {
     /// Whether the past dates are asked for.
     pub past: bool,
     /// Notes about ignored filter values.
-    pub notes: &'a [String],
+    pub notes: &'a [super::Note],
     /// The portal's address with the `webcal://` scheme, for subscribe links.
     pub webcal_base: &'a str,
 }
@@ -117,7 +117,7 @@ pub fn dates(chrome: &Chrome, lib: &Library, page: &DatesPage<'_>) -> Markup {
                 " " a.reset href=(chrome.href(&dates_url(&Filter::default(), page.past))) { (t.reset_filters) }
             }
         }
-        @for note in page.notes { p.note role="note" { (note) } }
+        @for note in page.notes { p.note role="note" { (lang.note(note)) } }
         p.result-count role="status" {
             (lang.dates_count(entries.len()))
             @if let Some(tr) = trade { (lang.for_trade(&tr.name)) }

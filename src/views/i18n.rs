@@ -111,6 +111,120 @@ impl Lang {
         best.map(|(lang, _)| lang)
     }
 
+    /// A note about the reader's input in this language.
+    pub fn note(self, note: &Note) -> String {
+        match (self, note) {
+            (Lang::De, Note::UnknownTrade(v)) => {
+                format!("Das Gewerk „{v}“ gibt es nicht; der Filter wurde ignoriert.")
+            }
+            (Lang::En, Note::UnknownTrade(v)) => {
+                format!("There is no trade “{v}”; the filter was ignored.")
+            }
+            (Lang::De, Note::UnknownKind(v)) => {
+                format!("Die Art „{v}“ gibt es nicht; der Filter wurde ignoriert.")
+            }
+            (Lang::En, Note::UnknownKind(v)) => {
+                format!("There is no type “{v}”; the filter was ignored.")
+            }
+            (Lang::De, Note::BadYear(v)) => {
+                format!("„{v}“ ist kein Ausbildungsjahr (1 bis 4); der Filter wurde ignoriert.")
+            }
+            (Lang::En, Note::BadYear(v)) => {
+                format!("“{v}” is not a year of training (1 to 4); the filter was ignored.")
+            }
+            (Lang::De, Note::BadPage(v)) => {
+                format!("„{v}“ ist keine Seitenzahl; Seite 1 wird gezeigt.")
+            }
+            (Lang::En, Note::BadPage(v)) => {
+                format!("“{v}” is not a page number; page 1 is shown.")
+            }
+            (Lang::De, Note::BadLimit { value, default }) => {
+                format!("„{value}“ ist keine gültige Anzahl; {default} Treffer je Seite.")
+            }
+            (Lang::En, Note::BadLimit { value, default }) => {
+                format!("“{value}” is not a valid number; {default} results per page.")
+            }
+            (Lang::De, Note::QueryCut { chars, words }) => format!(
+                "Die Suchanfrage war sehr lang und wurde auf {chars} Zeichen bzw. {words} Wörter gekürzt."
+            ),
+            (Lang::En, Note::QueryCut { chars, words }) => format!(
+                "The search query was very long and was cut to {chars} characters or {words} words."
+            ),
+            (Lang::De, Note::DatesUnknownTrade(v)) => format!(
+                "Das Gewerk „{v}“ gibt es nicht; es werden die Termine aller Gewerke gezeigt."
+            ),
+            (Lang::En, Note::DatesUnknownTrade(v)) => {
+                format!("There is no trade “{v}”; the dates of all trades are shown.")
+            }
+            (Lang::De, Note::DatesUnknownKind(v)) => {
+                format!("Die Art „{v}“ gibt es nicht; es werden Termine aller Arten gezeigt.")
+            }
+            (Lang::En, Note::DatesUnknownKind(v)) => {
+                format!("There is no type “{v}”; dates of all types are shown.")
+            }
+            (Lang::De, Note::BadQueryString) => {
+                "Die Adresse enthielt ungültige Zeichen; die Filter wurden ignoriert.".to_owned()
+            }
+            (Lang::En, Note::BadQueryString) => {
+                "The address contained invalid characters; the filters were ignored.".to_owned()
+            }
+        }
+    }
+
+    /// The text of a 400 page for a path that can never name a page.
+    pub fn path_problem(self, problem: PathProblem) -> &'static str {
+        match (self, problem) {
+            (Lang::De, PathProblem::InvalidEncoding) => "Die Adresse enthält ungültige Zeichen.",
+            (Lang::En, PathProblem::InvalidEncoding) => "The address contains invalid characters.",
+            (Lang::De, PathProblem::ForbiddenCharacters) => {
+                "Die Adresse enthält unzulässige Zeichen."
+            }
+            (Lang::En, PathProblem::ForbiddenCharacters) => {
+                "The address contains characters that are not allowed."
+            }
+            (Lang::De, PathProblem::DotSegments) => "Die Adresse enthält unzulässige Pfadangaben.",
+            (Lang::En, PathProblem::DotSegments) => {
+                "The address contains path segments that are not allowed."
+            }
+            (Lang::De, PathProblem::NotAbsolute) => "Die Adresse muss mit / beginnen.",
+            (Lang::En, PathProblem::NotAbsolute) => "The address must start with /.",
+        }
+    }
+
+    /// The text of the 414 page.
+    pub fn uri_too_long(self, max_bytes: usize) -> String {
+        match self {
+            Lang::De => format!(
+                "Die Adresse ist länger als {max_bytes} Zeichen. Bitte kürzen Sie die Suchanfrage."
+            ),
+            Lang::En => format!(
+                "The address is longer than {max_bytes} characters. Please shorten the search query."
+            ),
+        }
+    }
+
+    /// The text of the 431 page.
+    pub fn headers_too_large(self, max_bytes: usize) -> String {
+        match self {
+            Lang::De => format!(
+                "Die Kopfzeilen der Anfrage sind größer als {max_bytes} Bytes. Bitte löschen Sie die Cookies dieser Seite oder versuchen Sie es mit einem anderen Browser."
+            ),
+            Lang::En => format!(
+                "The request headers are larger than {max_bytes} bytes. Please delete this site's cookies or try another browser."
+            ),
+        }
+    }
+
+    /// The text of the 429 page and the API's 429 answer.
+    pub fn too_many_requests(self, seconds: u64) -> String {
+        match (self, seconds) {
+            (Lang::De, 1) => "Zu viele Suchanfragen in kurzer Zeit. Bitte warten Sie 1 Sekunde und versuchen Sie es dann erneut.".to_owned(),
+            (Lang::De, n) => format!("Zu viele Suchanfragen in kurzer Zeit. Bitte warten Sie {n} Sekunden und versuchen Sie es dann erneut."),
+            (Lang::En, 1) => "Too many searches in a short time. Please wait 1 second and try again.".to_owned(),
+            (Lang::En, n) => format!("Too many searches in a short time. Please wait {n} seconds and try again."),
+        }
+    }
+
     /// "3 Treffer für „x“, Seite 1 von 2".
     pub fn hits(self, total: usize) -> String {
         match (self, total) {
@@ -128,6 +242,15 @@ impl Lang {
             Lang::De => format!(" für „{query}“"),
             Lang::En => format!(" for “{query}”"),
         }
+    }
+
+    /// The meta description of a results page: "12 Treffer für „prüfung“: …".
+    pub fn search_description(self, total: usize, query: &str) -> String {
+        let what = match self {
+            Lang::De => "Lernmaterial, Prüfungen und Kurse",
+            Lang::En => "learning material, exams and courses",
+        };
+        format!("{}{}: {what}.", self.hits(total), self.for_query(query))
     }
 
     /// "Seite 2 von 5".
@@ -303,6 +426,54 @@ impl Lang {
     }
 }
 
+/// A note about the reader's input, shown above results: a value that was ignored or
+/// a query that was cut. The values are the reader's own text, already shortened for
+/// echoing; the sentence around them comes from [`Lang::note`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Note {
+    /// A search filter named a trade that does not exist.
+    UnknownTrade(String),
+    /// A search filter named a kind that does not exist.
+    UnknownKind(String),
+    /// The year filter was not 1 to 4.
+    BadYear(String),
+    /// The page number was not a number from 1 up.
+    BadPage(String),
+    /// The API's `limit` was not a number from 1 up; `default` hits per page are used.
+    BadLimit {
+        /// What was given.
+        value: String,
+        /// Hits per page used instead.
+        default: usize,
+    },
+    /// The query was longer than the search reads.
+    QueryCut {
+        /// Most characters read.
+        chars: usize,
+        /// Most words read.
+        words: usize,
+    },
+    /// The dates page's trade filter named a trade that does not exist.
+    DatesUnknownTrade(String),
+    /// The dates page's kind filter named a kind that does not exist.
+    DatesUnknownKind(String),
+    /// The query string could not be decoded at all.
+    BadQueryString,
+}
+
+/// Why a request path can never name a page (the text of the 400 page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathProblem {
+    /// Not valid UTF-8 once decoded.
+    InvalidEncoding,
+    /// Control characters or backslashes.
+    ForbiddenCharacters,
+    /// `.` or `..` segments.
+    DotSegments,
+    /// Does not start with `/`.
+    NotAbsolute,
+}
+
 /// How many items of an `Accept-Language` header are looked at; browsers send a few.
 const MAX_ACCEPT_LANGUAGE_ITEMS: usize = 16;
 
@@ -432,6 +603,14 @@ pub struct Texts {
     pub internal_error_title: &'static str,
     /// Text of a 500 page.
     pub internal_error_text: &'static str,
+    /// Title of a 414 page.
+    pub uri_too_long_title: &'static str,
+    /// Title of a 431 page.
+    pub headers_too_large_title: &'static str,
+    /// Title of a 429 page.
+    pub too_many_requests_title: &'static str,
+    /// The plain-text answer to methods other than GET and HEAD (405).
+    pub method_not_allowed: &'static str,
     /// Search page heading.
     pub search_title: &'static str,
     /// Filter labels.
@@ -627,6 +806,10 @@ pub static DE: Texts = Texts {
     bad_request_title: "Ungültige Anfrage",
     internal_error_title: "Interner Fehler",
     internal_error_text: "Die Anfrage konnte nicht beantwortet werden. Bitte versuchen Sie es später noch einmal.",
+    uri_too_long_title: "Adresse zu lang",
+    headers_too_large_title: "Anfrage zu groß",
+    too_many_requests_title: "Bitte kurz warten",
+    method_not_allowed: "Nur GET und HEAD sind erlaubt: dieses Portal ist schreibgeschützt.\n",
     search_title: "Suche",
     trade: "Gewerk",
     kind: "Art",
@@ -747,6 +930,10 @@ pub static EN: Texts = Texts {
     bad_request_title: "Invalid request",
     internal_error_title: "Internal error",
     internal_error_text: "The request could not be answered. Please try again later.",
+    uri_too_long_title: "Address too long",
+    headers_too_large_title: "Request too large",
+    too_many_requests_title: "Please wait a moment",
+    method_not_allowed: "Only GET and HEAD are allowed: this portal is read-only.\n",
     search_title: "Search",
     trade: "Trade",
     kind: "Type",

@@ -18,7 +18,7 @@ pub use about::{ABOUT_URL, AboutInfo, about};
 pub use calendar::{
     DATES_URL, DatesPage, NOTICES_FEED_URL, NoticesPage, dates, notices, trade_ics_url,
 };
-pub use i18n::{Lang, Texts};
+pub use i18n::{Lang, Note, PathProblem, Texts};
 pub use offline::offline_search;
 pub use pages::{document, home, not_found, problem, section};
 pub use pwa::{OFFLINE_URL, offline_page};
@@ -191,8 +191,11 @@ pub struct Head<'a> {
     pub description: Option<&'a str>,
     /// The current query, to fill the header's search box.
     pub query: Option<&'a str>,
-    /// Whether search engines should skip this page (results, errors).
+    /// Whether search engines should skip this page (thin results, errors).
     pub noindex: bool,
+    /// The absolute address search engines should file this page under, where the
+    /// same page has several addresses (results pages: `?q=Holz` and `?q=holz`).
+    pub canonical: Option<&'a str>,
     /// The page's German path with its query (`/suche?q=x`), for the language switch
     /// and the printed address; empty means the start page.
     pub path: &'a str,
@@ -223,6 +226,7 @@ pub fn layout(chrome: &Chrome, head: &Head<'_>, main: Markup) -> Markup {
                 title { (head.title) " – " (s.name) }
                 @if let Some(d) = description { meta name="description" content=(d); }
                 @if head.noindex { meta name="robots" content="noindex"; }
+                @if let Some(url) = head.canonical { link rel="canonical" href=(url); }
                 meta name="theme-color" content=(THEME_COLOR) media="(prefers-color-scheme: light)";
                 meta name="theme-color" content=(THEME_COLOR_DARK) media="(prefers-color-scheme: dark)";
                 meta property="og:type" content="website";

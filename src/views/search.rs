@@ -3,7 +3,7 @@
 
 use maud::{Markup, html};
 
-use super::{Chrome, Head, layout};
+use super::{Chrome, Head, Note, layout};
 use crate::calendar::Calendar;
 use crate::content::Date;
 use crate::library::Library;
@@ -16,11 +16,13 @@ pub struct SearchPage<'a> {
     /// The results.
     pub results: &'a SearchResults,
     /// Notes about the input (cut query, ignored filter values).
-    pub notes: &'a [String],
+    pub notes: &'a [Note],
     /// The events, for the upcoming dates of each hit.
     pub calendar: &'a Calendar,
     /// Today in Germany.
     pub today: Date,
+    /// The portal's absolute address without a trailing slash, for the canonical link.
+    pub public_base: &'a str,
 }
 
 /// How many upcoming dates a search hit shows.
@@ -84,7 +86,7 @@ pub fn search(chrome: &Chrome, lib: &Library, page: &SearchPage<'_>) -> Markup {
                 " " a.reset href=(chrome.href(&search_url(&SearchRequest { q: req.q.clone(), page: 1, ..SearchRequest::default() }))) { (t.reset_filters) }
             }
         }
-        @for note in page.notes { p.note role="note" { (note) } }
+        @for note in page.notes { p.note role="note" { (lang.note(note)) } }
         @if has_input {
             p.result-count role="status" {
                 (lang.hits(res.total))
@@ -156,18 +158,67 @@ pub fn search(chrome: &Chrome, lib: &Library, page: &SearchPage<'_>) -> Markup {
     } else {
         format!("{}: {}", t.search_title, req.q.trim())
     };
+    let description =
+        (!req.q.trim().is_empty()).then(|| lang.search_description(res.total, req.q.trim()));
+    let canonical = is_indexable(page).then(|| {
+        format!(
+            "{}{}",
+            page.public_base,
+            chrome.href(&search_url(&canonical_request(req)))
+        )
+    });
     let path = search_url(req);
     layout(
         chrome,
         &Head {
             title: &title,
+            description: description.as_deref(),
             query: Some(&req.q),
-            noindex: true,
+            noindex: canonical.is_none(),
+            canonical: canonical.as_deref(),
             path: &path,
             ..Head::default()
         },
         main,
     )
+}
+
+/// Most filters a results page may combine and still be offered to search engines.
+pub const MAX_INDEXED_FILTERS: usize = 1;
+
+/// Whether search engines may index a results page. A fallback portal wants its
+/// material found, and the results for a real query ("gesellenprüfung tischler") are
+/// a useful landing page. Thin pages are kept out: no query, no hits, later pages,
+/// combinations of filters (which multiply without end), and pages whose input had to
+/// be corrected (they echo the reader's mistakes).
+pub fn is_indexable(page: &SearchPage<'_>) -> bool {
+    let req = page.request;
+    let filters = usize::from(req.trade.is_some())
+        + usize::from(req.kind.is_some())
+        + usize::from(req.year.is_some());
+    !req.q.trim().is_empty()
+        && page.results.total > 0
+        && req.page == 1
+        && page.results.page == 1
+        && filters <= MAX_INDEXED_FILTERS
+        && page.notes.is_empty()
+        && !page.results.truncated
+}
+
+/// The request as the search sees it, for the canonical link: the query trimmed,
+/// with single spaces and in lower case (the analyser lowercases every word), page 1.
+/// [`search_url`] then leaves out every default.
+pub fn canonical_request(req: &SearchRequest) -> SearchRequest {
+    SearchRequest {
+        q: req
+            .q
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase(),
+        page: 1,
+        ..req.clone()
+    }
 }
 
 /// The `/suche` URL for a request (page 1 and empty values left out).
@@ -206,5 +257,26 @@ fn snippet_markup(fragments: &[Fragment]) -> Markup {
         @for f in fragments {
             @if f.highlighted { mark { (f.text) } } @else { (f.text) }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::Kind;
+
+    #[test]
+    fn canonical_request_is_the_query_as_searched_without_defaults() {
+        let req = SearchRequest {
+            q: "  Gesellenprüfung   TISCHLER ".to_owned(),
+            kind: Some(Kind::Pruefung),
+            page: 3,
+            per_page: 10,
+            ..SearchRequest::default()
+        };
+        assert_eq!(
+            search_url(&canonical_request(&req)),
+            "/suche?q=gesellenpr%C3%BCfung+tischler&art=pruefung"
+        );
     }
 }

@@ -10,6 +10,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 
 use super::Shared;
+use super::lang::PageLang;
 use super::params::shorten;
 use super::respond::{self, CACHE_REVALIDATE};
 use crate::calendar::atom::{self, AtomInfo};
@@ -18,7 +19,7 @@ use crate::calendar::{Entry, Filter, notices, rfc3339};
 use crate::content::Kind;
 use crate::library::Library;
 use crate::state::{Page, State, etag_of};
-use crate::views::{self, DatesPage, NoticesPage};
+use crate::views::{self, DatesPage, Note, NoticesPage};
 
 type Data = web::Data<Shared>;
 
@@ -63,7 +64,7 @@ pub async fn trade_ics(req: HttpRequest, path: web::Path<String>, shared: Data) 
         .strip_suffix(ICS_SUFFIX)
         .and_then(|slug| state.library.trade(slug))
     else {
-        return respond::not_found(&state);
+        return respond::not_found(&state, PageLang::of(&req));
     };
     let filter = Filter {
         trade: Some(trade.slug.clone()),
@@ -82,7 +83,7 @@ pub async fn event_ics(req: HttpRequest, path: web::Path<String>, shared: Data) 
         .strip_suffix(ICS_SUFFIX)
         .and_then(|id| state.calendar.get(id))
     else {
-        return respond::not_found(&state);
+        return respond::not_found(&state, PageLang::of(&req));
     };
     let file = format!(
         "{}-{}.ics",
@@ -205,7 +206,7 @@ fn calendar_response(
 }
 
 /// Parses the dates page's query: trade, kind, past. Unknown values become notes.
-fn dates_request(query: &str, library: &Library) -> (Filter, bool, Vec<String>) {
+fn dates_request(query: &str, library: &Library) -> (Filter, bool, Vec<Note>) {
     let (pairs, mut notes) = query_pairs(query);
     let first = |name: &str| {
         pairs
@@ -218,19 +219,13 @@ fn dates_request(query: &str, library: &Library) -> (Filter, bool, Vec<String>) 
     if let Some(trade) = first("gewerk") {
         match library.trade(trade) {
             Some(t) => filter.trade = Some(t.slug.clone()),
-            None => notes.push(format!(
-                "Das Gewerk „{}“ gibt es nicht; es werden die Termine aller Gewerke gezeigt.",
-                shorten(trade)
-            )),
+            None => notes.push(Note::DatesUnknownTrade(shorten(trade))),
         }
     }
     if let Some(kind) = first("art") {
         match Kind::parse(kind) {
             Some(k) => filter.kind = Some(k),
-            None => notes.push(format!(
-                "Die Art „{}“ gibt es nicht; es werden Termine aller Arten gezeigt.",
-                shorten(kind)
-            )),
+            None => notes.push(Note::DatesUnknownKind(shorten(kind))),
         }
     }
     let past = first("vergangen").is_some_and(is_yes);
@@ -238,17 +233,14 @@ fn dates_request(query: &str, library: &Library) -> (Filter, bool, Vec<String>) 
 }
 
 /// The query's pairs; a broken encoding gives none and a note.
-fn query_pairs(query: &str) -> (Vec<(String, String)>, Vec<String>) {
+fn query_pairs(query: &str) -> (Vec<(String, String)>, Vec<Note>) {
     let query = match query.char_indices().nth(super::params::MAX_QUERY_STRING) {
         Some((cut, _)) => &query[..cut],
         None => query,
     };
     match serde_urlencoded::from_str::<Vec<(String, String)>>(query) {
         Ok(pairs) => (pairs, Vec::new()),
-        Err(_) => (
-            Vec::new(),
-            vec!["Die Adresse enthielt ungültige Zeichen; die Filter wurden ignoriert.".to_owned()],
-        ),
+        Err(_) => (Vec::new(), vec![Note::BadQueryString]),
     }
 }
 
@@ -256,8 +248,9 @@ fn is_yes(value: &str) -> bool {
     matches!(value.trim(), "1" | "ja" | "true")
 }
 
-/// The portal's absolute address for links in feeds, without a trailing slash.
-fn public_base(req: &HttpRequest, state: &State) -> String {
+/// The portal's absolute address for links in feeds and canonical links, without a
+/// trailing slash.
+pub(super) fn public_base(req: &HttpRequest, state: &State) -> String {
     if let Some(base) = &state.base_url {
         return base.clone();
     }
@@ -293,7 +286,8 @@ fn webcal(base: &str) -> String {
     format!("webcal://{rest}")
 }
 
-fn vary_host(mut response: HttpResponse) -> HttpResponse {
+/// Says in `Vary` that the answer names the request's host.
+pub(super) fn vary_host(mut response: HttpResponse) -> HttpResponse {
     response
         .headers_mut()
         .append(header::VARY, HeaderValue::from_static(VARY_HOST));

@@ -5,13 +5,13 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 
 use super::Shared;
+use super::lang::{self as language, PageLang, VARY_LANGUAGE};
 use super::metrics::Metrics;
 use super::params;
 use super::respond::{self, CACHE_IMMUTABLE, CACHE_REVALIDATE};
 use crate::search::SearchResults;
 use crate::state::{Page, State, etag_of};
-use crate::views::Lang;
-use crate::views::{self, SearchPage};
+use crate::views::{self, Lang, Note, PathProblem, SearchPage};
 use crate::{assets, pwa};
 
 type Data = web::Data<Shared>;
@@ -46,15 +46,9 @@ pub async fn home(req: HttpRequest, shared: Data) -> HttpResponse {
     response
 }
 
-/// The start page depends on these request headers (see [`language_redirect`]).
-const VARY_LANGUAGE: &str = "Accept-Language, Referer";
-/// The query that asks for the German start page whatever the browser prefers (the
-/// language switch on English pages links to it).
-const GERMAN_QUERY: &str = "lang=de";
-
 /// The UI language of a request, from its path prefix (`/en/…` is English).
 pub fn lang_of(req: &HttpRequest) -> Lang {
-    Lang::of_path(req.path()).0
+    language::of_path(req.path())
 }
 
 /// `/` for a browser that prefers English: a redirect to `/en/`, unless the visitor
@@ -62,30 +56,23 @@ pub fn lang_of(req: &HttpRequest) -> Lang {
 /// following a German link) or asked for German with `?lang=de`. The choice is thus
 /// remembered without cookies.
 fn language_redirect(req: &HttpRequest) -> Option<HttpResponse> {
-    if req.query_string().split('&').any(|p| p == GERMAN_QUERY) {
-        return None;
-    }
-    let header = req.headers().get(header::ACCEPT_LANGUAGE)?.to_str().ok()?;
-    if Lang::from_accept_language(header) != Some(Lang::En) {
-        return None;
-    }
-    let host = req.connection_info().host().to_owned();
-    let from_here = req
-        .headers()
-        .get(header::REFERER)
-        .and_then(|r| r.to_str().ok())
-        .and_then(|r| r.split_once("://"))
-        .is_some_and(|(_, rest)| rest.split('/').next() == Some(host.as_str()));
-    if from_here {
-        return None;
-    }
-    Some(
+    let english = language::prefers_english(
+        req.query_string(),
+        req.headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+        req.headers()
+            .get(header::REFERER)
+            .and_then(|v| v.to_str().ok()),
+        req.connection_info().host(),
+    );
+    english.then(|| {
         HttpResponse::Found()
             .insert_header((header::LOCATION, Lang::En.url("/")))
             .insert_header((header::VARY, VARY_LANGUAGE))
             .insert_header((header::CACHE_CONTROL, CACHE_REVALIDATE))
-            .finish(),
-    )
+            .finish()
+    })
 }
 
 /// `/suche?q=&gewerk=&art=&jahr=&seite=`: the results page.
@@ -95,19 +82,21 @@ pub async fn search_page(req: HttpRequest, shared: Data) -> HttpResponse {
     request.per_page = crate::search::DEFAULT_PER_PAGE;
     let results = match run_search(&shared.metrics, &state, &request, &mut notes) {
         Ok(results) => results,
-        Err(error) => return respond::internal_error(&state, &error),
+        Err(error) => return respond::internal_error(&state, PageLang::of(&req), &error),
     };
+    let public_base = super::calendar::public_base(&req, &state);
     let page = SearchPage {
         request: &request,
         results: &results,
         notes: &notes,
         calendar: &state.calendar,
         today: state.clock.today(),
+        public_base: &public_base,
     };
     // Results pages are compressed for clients that accept it: phones on weak mobile
-    // data gain the most from it.
+    // data gain the most from it. Their canonical link names the host.
     let html = views::search(state.chrome(lang_of(&req)), &state.library, &page).into_string();
-    respond::page(&req, &Page::per_request(html))
+    super::calendar::vary_host(respond::page(&req, &Page::per_request(html)))
 }
 
 /// `/api/v1/search?q=&limit=&page=&trade=&kind=&year=`: results as JSON.
@@ -124,7 +113,7 @@ pub async fn search_api(req: HttpRequest, shared: Data) -> HttpResponse {
     };
     HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, CACHE_REVALIDATE))
-        .json(ApiResults::new(&state, &results, notes))
+        .json(ApiResults::new(&state, &results, &notes))
 }
 
 /// `/api/v1/suggest?q=pruef`: titles and words for the search box while typing.
@@ -147,7 +136,7 @@ pub async fn asset(req: HttpRequest, path: web::Path<String>, shared: Data) -> H
             CACHE_IMMUTABLE,
             asset.bytes.clone().into_owned(),
         ),
-        None => respond::not_found(&shared.load()),
+        None => respond::not_found(&shared.load(), PageLang::of(&req)),
     }
 }
 
@@ -197,7 +186,7 @@ pub async fn offline_bundle(path: web::Path<String>, shared: Data) -> HttpRespon
     }
 }
 
-/// `/robots.txt`: everything may be indexed except search results.
+/// `/robots.txt`: everything may be crawled except the API.
 pub async fn robots() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; charset=utf-8")
@@ -207,12 +196,12 @@ pub async fn robots() -> HttpResponse {
 /// Everything else: documents, sections and attachments by path; 404 otherwise.
 pub async fn fallback(req: HttpRequest, shared: Data) -> HttpResponse {
     if !respond::is_read(req.method()) {
-        return respond::method_not_allowed();
+        return respond::method_not_allowed(PageLang::of(&req));
     }
     let state = shared.load();
     let path = match normalize_path(req.uri().path()) {
         Ok(path) => path,
-        Err(message) => return respond::bad_request(&state, message),
+        Err(why) => return respond::bad_request(&state, PageLang::of(&req), why),
     };
     if let Some(page) = state.page(&path) {
         return respond::page(&req, page);
@@ -245,32 +234,26 @@ pub async fn fallback(req: HttpRequest, shared: Data) -> HttpResponse {
             .insert_header((header::LOCATION, lang.url(doc)))
             .finish();
     }
-    if lang == Lang::En {
-        return respond::html(
-            actix_web::http::StatusCode::NOT_FOUND,
-            state.not_found_en.body.to_string(),
-        );
-    }
-    respond::not_found(&state)
+    respond::not_found(&state, PageLang::of(&req))
 }
 
 /// Decodes a request path once and refuses what can never name content:
 /// invalid UTF-8, NUL and control characters, backslashes, `.` and `..` segments.
-pub fn normalize_path(raw: &str) -> Result<String, &'static str> {
+pub fn normalize_path(raw: &str) -> Result<String, PathProblem> {
     let decoded = percent_encoding::percent_decode_str(raw)
         .decode_utf8()
-        .map_err(|_| "Die Adresse enthält ungültige Zeichen.")?;
+        .map_err(|_| PathProblem::InvalidEncoding)?;
     if decoded.chars().any(|c| c.is_control() || c == '\\') {
-        return Err("Die Adresse enthält unzulässige Zeichen.");
+        return Err(PathProblem::ForbiddenCharacters);
     }
     if decoded
         .split('/')
         .any(|segment| segment == ".." || segment == ".")
     {
-        return Err("Die Adresse enthält unzulässige Pfadangaben.");
+        return Err(PathProblem::DotSegments);
     }
     if !decoded.starts_with('/') {
-        return Err("Die Adresse muss mit / beginnen.");
+        return Err(PathProblem::NotAbsolute);
     }
     Ok(decoded.into_owned())
 }
@@ -328,16 +311,15 @@ fn run_search(
     metrics: &Metrics,
     state: &State,
     request: &crate::search::SearchRequest,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> anyhow::Result<SearchResults> {
     let results = state.index.search(&state.library, request)?;
     metrics.observe_search(results.total);
     if results.truncated {
-        notes.push(format!(
-            "Die Suchanfrage war sehr lang und wurde auf {} Zeichen bzw. {} Wörter gekürzt.",
-            crate::search::query::MAX_QUERY_CHARS,
-            crate::search::query::MAX_TERMS
-        ));
+        notes.push(Note::QueryCut {
+            chars: crate::search::query::MAX_QUERY_CHARS,
+            words: crate::search::query::MAX_TERMS,
+        });
     }
     Ok(results)
 }
@@ -385,7 +367,8 @@ struct ApiFacets {
 }
 
 impl<'a> ApiResults<'a> {
-    fn new(state: &'a State, results: &'a SearchResults, notes: Vec<String>) -> ApiResults<'a> {
+    /// The notes are German: the API has no UI language.
+    fn new(state: &'a State, results: &'a SearchResults, notes: &[Note]) -> ApiResults<'a> {
         let lib = &state.library;
         let today = state.clock.today();
         let hits = results
@@ -448,7 +431,7 @@ impl<'a> ApiResults<'a> {
                         .collect(),
                 ),
             },
-            notes,
+            notes: notes.iter().map(|n| Lang::De.note(n)).collect(),
         }
     }
 }

@@ -21,6 +21,7 @@ use actix_web::middleware::Next;
 use actix_web::{HttpResponse, web};
 
 use super::Shared;
+use super::lang::PageLang;
 use super::respond;
 
 /// Longest request target (path and query) answered; longer ones get 414.
@@ -55,21 +56,9 @@ pub async fn check_request_size(
         .map(|(name, value)| name.as_str().len() + value.len())
         .sum();
     let refusal = if uri_bytes > MAX_URI_BYTES {
-        Some((
-            StatusCode::URI_TOO_LONG,
-            "Adresse zu lang",
-            format!(
-                "Die Adresse ist länger als {MAX_URI_BYTES} Zeichen. Bitte kürzen Sie die Suchanfrage."
-            ),
-        ))
+        Some(Refusal::UriTooLong)
     } else if header_bytes > MAX_HEADER_BYTES {
-        Some((
-            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-            "Anfrage zu groß",
-            format!(
-                "Die Kopfzeilen der Anfrage sind größer als {MAX_HEADER_BYTES} Bytes. Bitte löschen Sie die Cookies dieser Seite oder versuchen Sie es mit einem anderen Browser."
-            ),
-        ))
+        Some(Refusal::HeadersTooLarge)
     } else {
         None
     };
@@ -78,9 +67,23 @@ pub async fn check_request_size(
             .call(req)
             .await
             .map(ServiceResponse::map_into_left_body),
-        Some((status, title, message)) => {
+        Some(refusal) => {
+            let lang = PageLang::of_service(&req);
+            let t = lang.lang.t();
+            let (status, title, message) = match refusal {
+                Refusal::UriTooLong => (
+                    StatusCode::URI_TOO_LONG,
+                    t.uri_too_long_title,
+                    lang.lang.uri_too_long(MAX_URI_BYTES),
+                ),
+                Refusal::HeadersTooLarge => (
+                    StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                    t.headers_too_large_title,
+                    lang.lang.headers_too_large(MAX_HEADER_BYTES),
+                ),
+            };
             let response = match req.app_data::<web::Data<Shared>>() {
-                Some(shared) => respond::problem(&shared.load(), status, title, &message),
+                Some(shared) => respond::problem(&shared.load(), lang, status, title, &message),
                 None => HttpResponse::build(status)
                     .content_type("text/plain; charset=utf-8")
                     .body(message),
@@ -88,6 +91,14 @@ pub async fn check_request_size(
             Ok(req.into_response(response).map_into_right_body())
         }
     }
+}
+
+/// Why a request is refused before any handler runs.
+enum Refusal {
+    /// The request target is longer than [`MAX_URI_BYTES`].
+    UriTooLong,
+    /// The headers are larger than [`MAX_HEADER_BYTES`].
+    HeadersTooLarge,
 }
 
 /// Open connections allowed per worker: [`MAX_CONNECTIONS`] split across the workers,

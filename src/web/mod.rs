@@ -11,6 +11,7 @@ mod calendar;
 mod encoding;
 mod handlers;
 pub mod headers;
+mod lang;
 pub mod limits;
 pub mod metrics;
 pub mod ops;

@@ -4,7 +4,8 @@
 //! Without this, a panic unwinds through the worker's event loop: every connection on
 //! that worker is dropped and actix starts a new worker. There should be no panic
 //! anywhere, but if one slips in, it must cost one request, not a worker full of them.
-//! The panic message and the path are logged; the reader sees the German error page.
+//! The panic message and the path are logged; the reader sees the error page in their
+//! language.
 //!
 //! The request cannot be kept for the answer (actix's router needs it unshared until
 //! routing is done, which happens inside this middleware), so the 500 page travels out
@@ -26,13 +27,10 @@ use actix_web::http::header;
 use actix_web::middleware::Next;
 use actix_web::{HttpResponse, ResponseError, web};
 
+use super::lang::{LangHints, PageLang};
 use super::respond::HTML;
 use super::{Shared, headers};
 use crate::views;
-
-/// What the reader sees after a panic.
-const MESSAGE: &str =
-    "Die Anfrage konnte nicht beantwortet werden. Bitte versuchen Sie es später noch einmal.";
 
 /// The middleware: runs the rest of the chain and turns a panic into a 500 page.
 pub async fn catch_panics(
@@ -41,6 +39,7 @@ pub async fn catch_panics(
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let shared = req.app_data::<web::Data<Shared>>().cloned();
     let path = req.path().to_owned();
+    let hints = LangHints::of(&req);
     let mut inner = Box::pin(next.call(req));
     // Each poll of the handler's future runs inside `catch_unwind`, so a panic in
     // synchronous code between two awaits is caught too.
@@ -60,10 +59,17 @@ pub async fn catch_panics(
                 "Programmfehler (panic) bei der Anfrage: {}",
                 panic_message(payload.as_ref())
             );
+            let lang = hints.page_lang();
+            let t = lang.lang.t();
             let page = shared.map(|shared| {
-                views::problem(&shared.load().chrome, "Interner Fehler", MESSAGE).into_string()
+                views::problem(
+                    shared.load().chrome(lang.lang),
+                    t.internal_error_title,
+                    t.internal_error_text,
+                )
+                .into_string()
             });
-            Err(Panicked { page }.into())
+            Err(Panicked { page, lang }.into())
         }
     }
 }
@@ -73,6 +79,8 @@ pub async fn catch_panics(
 struct Panicked {
     /// The error page in the site's layout, if the state was at hand.
     page: Option<String>,
+    /// The page's language.
+    lang: PageLang,
 }
 
 impl fmt::Display for Panicked {
@@ -93,9 +101,10 @@ impl ResponseError for Panicked {
                 .body(page.clone()),
             None => HttpResponse::InternalServerError()
                 .content_type("text/plain; charset=utf-8")
-                .body(MESSAGE),
+                .body(self.lang.lang.t().internal_error_text),
         };
         let headers_out = response.headers_mut();
+        self.lang.mark(headers_out);
         headers_out.insert(
             header::CACHE_CONTROL,
             header::HeaderValue::from_static("no-store"),

@@ -5,13 +5,15 @@
 use crate::content::Kind;
 use crate::library::Library;
 use crate::search::{DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE, SearchRequest};
+use crate::views::Note;
 
 /// Longest query string that is looked at at all; longer ones are cut.
 pub const MAX_QUERY_STRING: usize = 4096;
 
 /// Parses `q`, `gewerk`, `art`, `jahr`, `seite` (and for the API `limit`, plus the
-/// English aliases `trade`, `kind`, `year`, `page`). Returns the request and notes.
-pub fn search_request(query_string: &str, library: &Library) -> (SearchRequest, Vec<String>) {
+/// English aliases `trade`, `kind`, `year`, `page`). Returns the request and notes,
+/// which the page words in its language.
+pub fn search_request(query_string: &str, library: &Library) -> (SearchRequest, Vec<Note>) {
     let mut notes = Vec::new();
     let query_string = match query_string.char_indices().nth(MAX_QUERY_STRING) {
         Some((cut, _)) => &query_string[..cut],
@@ -46,46 +48,34 @@ pub fn search_request(query_string: &str, library: &Library) -> (SearchRequest, 
         if library.trade(trade).is_some() {
             request.trade = Some(trade.to_owned());
         } else {
-            notes.push(format!(
-                "Das Gewerk „{}“ gibt es nicht; der Filter wurde ignoriert.",
-                shorten(trade)
-            ));
+            notes.push(Note::UnknownTrade(shorten(trade)));
         }
     }
     if let Some(kind) = first(&["art", "kind"]) {
         match Kind::parse(kind) {
             Some(kind) => request.kind = Some(kind),
-            None => notes.push(format!(
-                "Die Art „{}“ gibt es nicht; der Filter wurde ignoriert.",
-                shorten(kind)
-            )),
+            None => notes.push(Note::UnknownKind(shorten(kind))),
         }
     }
     if let Some(year) = first(&["jahr", "year"]) {
         match year.parse::<u8>() {
             Ok(y @ 1..=4) => request.year = Some(y),
-            _ => notes.push(format!(
-                "„{}“ ist kein Ausbildungsjahr (1 bis 4); der Filter wurde ignoriert.",
-                shorten(year)
-            )),
+            _ => notes.push(Note::BadYear(shorten(year))),
         }
     }
     if let Some(page) = first(&["seite", "page"]) {
         match page.parse::<usize>() {
             Ok(p @ 1..) => request.page = p.min(MAX_PAGE),
-            _ => notes.push(format!(
-                "„{}“ ist keine Seitenzahl; Seite 1 wird gezeigt.",
-                shorten(page)
-            )),
+            _ => notes.push(Note::BadPage(shorten(page))),
         }
     }
     if let Some(limit) = first(&["limit"]) {
         match limit.parse::<usize>() {
             Ok(l @ 1..) => request.per_page = l.min(MAX_PER_PAGE),
-            _ => notes.push(format!(
-                "„{}“ ist keine gültige Anzahl; {DEFAULT_PER_PAGE} Treffer je Seite.",
-                shorten(limit)
-            )),
+            _ => notes.push(Note::BadLimit {
+                value: shorten(limit),
+                default: DEFAULT_PER_PAGE,
+            }),
         }
     }
     (request, notes)

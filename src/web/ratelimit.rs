@@ -32,11 +32,13 @@ use actix_web::middleware::Next;
 use actix_web::{HttpResponse, web};
 
 use super::Shared;
+use super::lang::PageLang;
 use super::respond;
+use crate::views::Lang;
 
-/// The paths whose requests take a token. `/api/v1/suggest` is listed already so the
-/// suggestions endpoint is limited the moment it exists.
-pub const LIMITED_PATHS: &[&str] = &["/suche", "/api/v1/search", "/api/v1/suggest"];
+/// The paths whose requests take a token: the results page in both languages (the
+/// English one runs the same search) and the search API.
+pub const LIMITED_PATHS: &[&str] = &["/suche", "/en/suche", "/api/v1/search", "/api/v1/suggest"];
 
 /// Default sustained requests per second per client.
 ///
@@ -323,20 +325,20 @@ pub struct Limiter {
 }
 
 fn too_many_requests(req: &ServiceRequest, seconds: u64) -> HttpResponse {
-    let message = format!(
-        "Zu viele Suchanfragen in kurzer Zeit. Bitte warten Sie {seconds} {} und versuchen Sie es dann erneut.",
-        if seconds == 1 { "Sekunde" } else { "Sekunden" }
-    );
     let mut response = if req.path().starts_with("/api/") {
+        // The API has no UI language: its messages are German, like its notes.
         HttpResponse::TooManyRequests()
             .insert_header((header::CACHE_CONTROL, "no-store"))
-            .json(serde_json::json!({ "error": message }))
+            .json(serde_json::json!({ "error": Lang::De.too_many_requests(seconds) }))
     } else {
+        let lang = PageLang::of_service(req);
+        let message = lang.lang.too_many_requests(seconds);
         match req.app_data::<web::Data<Shared>>() {
             Some(shared) => respond::problem(
                 &shared.load(),
+                lang,
                 StatusCode::TOO_MANY_REQUESTS,
-                "Bitte kurz warten",
+                lang.lang.t().too_many_requests_title,
                 &message,
             ),
             None => HttpResponse::TooManyRequests()

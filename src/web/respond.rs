@@ -18,8 +18,9 @@ use actix_web::middleware::Next;
 use actix_web::{HttpRequest, HttpResponse};
 
 use super::encoding;
+use super::lang::PageLang;
 use crate::state::{Page, State};
-use crate::views;
+use crate::views::{self, Lang, PathProblem};
 
 /// For HTML pages and attachments: keep, but revalidate.
 pub const CACHE_REVALIDATE: &str = "no-cache";
@@ -79,47 +80,70 @@ pub fn html(status: StatusCode, body: String) -> HttpResponse {
         .body(body)
 }
 
-/// The site's 404 page.
-pub fn not_found(state: &State) -> HttpResponse {
-    HttpResponse::NotFound()
+/// The site's 404 page in the visitor's language.
+pub fn not_found(state: &State, lang: PageLang) -> HttpResponse {
+    let page = match lang.lang {
+        Lang::De => &state.not_found,
+        Lang::En => &state.not_found_en,
+    };
+    let mut response = HttpResponse::NotFound()
         .content_type(HTML)
         .insert_header((header::CACHE_CONTROL, CACHE_REVALIDATE))
-        .body(state.not_found.body.clone())
+        .body(page.body.clone());
+    lang.mark(response.headers_mut());
+    response
 }
 
-/// A 400 page explaining what was wrong with the request.
-pub fn bad_request(state: &State, message: &str) -> HttpResponse {
-    problem(state, StatusCode::BAD_REQUEST, "Ungültige Anfrage", message)
-}
-
-/// An error page in the site's layout with a title and an explanation.
-pub fn problem(state: &State, status: StatusCode, title: &str, message: &str) -> HttpResponse {
-    html(
-        status,
-        views::problem(&state.chrome, title, message).into_string(),
+/// A 400 page explaining why the path can never name a page.
+pub fn bad_request(state: &State, lang: PageLang, why: PathProblem) -> HttpResponse {
+    let t = lang.lang.t();
+    problem(
+        state,
+        lang,
+        StatusCode::BAD_REQUEST,
+        t.bad_request_title,
+        lang.lang.path_problem(why),
     )
 }
 
+/// An error page in the site's layout with a title and an explanation, both in
+/// `lang` (the caller takes them from the catalogue).
+pub fn problem(
+    state: &State,
+    lang: PageLang,
+    status: StatusCode,
+    title: &str,
+    message: &str,
+) -> HttpResponse {
+    let mut response = html(
+        status,
+        views::problem(state.chrome(lang.lang), title, message).into_string(),
+    );
+    lang.mark(response.headers_mut());
+    response
+}
+
 /// A 500 page; the cause is logged, not shown.
-pub fn internal_error(state: &State, error: &anyhow::Error) -> HttpResponse {
+pub fn internal_error(state: &State, lang: PageLang, error: &anyhow::Error) -> HttpResponse {
     tracing::error!("interner Fehler: {error:#}");
-    html(
+    let t = lang.lang.t();
+    problem(
+        state,
+        lang,
         StatusCode::INTERNAL_SERVER_ERROR,
-        views::problem(
-            &state.chrome,
-            "Interner Fehler",
-            "Die Anfrage konnte nicht beantwortet werden. Bitte versuchen Sie es später noch einmal.",
-        )
-        .into_string(),
+        t.internal_error_title,
+        t.internal_error_text,
     )
 }
 
 /// 405 for anything but GET and HEAD: the portal is read-only.
-pub fn method_not_allowed() -> HttpResponse {
-    HttpResponse::MethodNotAllowed()
+pub fn method_not_allowed(lang: PageLang) -> HttpResponse {
+    let mut response = HttpResponse::MethodNotAllowed()
         .insert_header((header::ALLOW, "GET, HEAD"))
         .content_type("text/plain; charset=utf-8")
-        .body("Nur GET und HEAD sind erlaubt: dieses Portal ist schreibgeschützt.\n")
+        .body(lang.lang.t().method_not_allowed);
+    lang.mark(response.headers_mut());
+    response
 }
 
 /// Whether the request is a GET or HEAD.

@@ -12,4 +12,5 @@ mod ops;
 mod pages;
 mod search;
 mod security;
+mod seo;
 mod ui;

@@ -2,7 +2,11 @@
 //! the service worker and a trade's offline list. (What a browser does with them is
 //! checked in `tests/browser/`.)
 
-use crate::helpers::spawn_embedded;
+use actix_web::{HttpResponse, web};
+use werkbank::config::ServeConfig;
+use werkbank::web::ratelimit::RateLimitConfig;
+
+use crate::helpers::{TestApp, spawn, spawn_embedded, spawn_with_routes};
 
 #[tokio::test]
 async fn english_pages_live_under_en_with_german_content_marked() {
@@ -194,4 +198,262 @@ async fn offline_list_of_a_trade_has_its_pages_and_files() {
     }
     let response = app.get("/api/v1/offline/gibt-es-nicht").await;
     assert_eq!(response.status(), 404);
+}
+
+/// Texts that must never reach an English page: pieces of the German notes and error
+/// messages (content, which stays German, does not use them).
+const GERMAN_ONLY: [&str; 11] = [
+    "gibt es nicht",
+    "wurde ignoriert",
+    "Seitenzahl",
+    "gekürzt",
+    "Ungültige Anfrage",
+    "Seite nicht gefunden",
+    "Die Adresse",
+    "Anfrage zu groß",
+    "Interner Fehler",
+    "Bitte versuchen Sie",
+    "Zu viele Suchanfragen",
+];
+
+fn assert_english(what: &str, body: &str) {
+    for german in GERMAN_ONLY {
+        assert!(
+            !body.contains(german),
+            "{what}: German “{german}” in {body}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn notes_about_the_input_are_in_the_page_language() {
+    let app = spawn_embedded().await;
+    let query = "q=holz&gewerk=schmied&art=roman&jahr=9&seite=zwei";
+    let (status, english) = app.text(&format!("/en/suche?{query}")).await;
+    assert_eq!(status, 200);
+    for expected in [
+        "There is no trade “schmied”; the filter was ignored.",
+        "There is no type “roman”; the filter was ignored.",
+        "“9” is not a year of training (1 to 4); the filter was ignored.",
+        "“zwei” is not a page number; page 1 is shown.",
+    ] {
+        assert!(english.contains(expected), "{expected}");
+    }
+    assert_english("notes", &english);
+    let (_, german) = app.text(&format!("/suche?{query}")).await;
+    for expected in [
+        "Das Gewerk „schmied“ gibt es nicht; der Filter wurde ignoriert.",
+        "Die Art „roman“ gibt es nicht; der Filter wurde ignoriert.",
+        "„9“ ist kein Ausbildungsjahr (1 bis 4); der Filter wurde ignoriert.",
+        "„zwei“ ist keine Seitenzahl; Seite 1 wird gezeigt.",
+    ] {
+        assert!(german.contains(expected), "{expected}");
+    }
+
+    let long = "holz+".repeat(40);
+    let (_, english) = app.text(&format!("/en/suche?q={long}")).await;
+    assert!(
+        english
+            .contains("The search query was very long and was cut to 300 characters or 24 words.")
+    );
+    assert_english("cut query", &english);
+    let (_, german) = app.text(&format!("/suche?q={long}")).await;
+    assert!(german.contains(
+        "Die Suchanfrage war sehr lang und wurde auf 300 Zeichen bzw. 24 Wörter gekürzt."
+    ));
+
+    // A misspelt word: the offer to search for the corrected one.
+    let (_, english) = app.text("/en/suche?q=tischlre").await;
+    assert!(english.contains("Did you mean: "), "did you mean");
+    assert_english("did you mean", &english);
+
+    let (_, english) = app.text("/en/termine?gewerk=schmied&art=roman").await;
+    assert!(english.contains("There is no trade “schmied”; the dates of all trades are shown."));
+    assert!(english.contains("There is no type “roman”; dates of all types are shown."));
+    assert_english("dates notes", &english);
+    let (_, german) = app.text("/termine?gewerk=schmied").await;
+    assert!(german.contains(
+        "Das Gewerk „schmied“ gibt es nicht; es werden die Termine aller Gewerke gezeigt."
+    ));
+}
+
+/// A route for the tests only, under `/en/` and at a German address: a handler that
+/// panics, for the 500 page.
+fn panic_routes(cfg: &mut web::ServiceConfig) {
+    async fn panics() -> HttpResponse {
+        panic!("Testpanik: dieser Handler existiert nur in den Tests");
+    }
+    cfg.route("/en/test/panic", web::get().to(panics))
+        .route("/test/panik", web::get().to(panics));
+}
+
+/// GET with extra headers; returns status, `Vary` and body.
+async fn get_with(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> (u16, String, String) {
+    let mut request = app.client.get(format!("{}{}", app.base, path));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let vary = response
+        .headers()
+        .get_all("vary")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect::<Vec<_>>()
+        .join(", ");
+    (status, vary, response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn error_pages_speak_english_under_en_and_german_by_default() {
+    let app = spawn_with_routes(ServeConfig::for_tests(), panic_routes).await;
+    // 400: a path that can never name a page.
+    let (status, body) = app.raw_get("/en/a%00b").await;
+    let body = String::from_utf8(body).unwrap();
+    assert_eq!(status, 400);
+    assert!(body.contains("<title>Invalid request"), "{body}");
+    assert!(body.contains("The address contains characters that are not allowed."));
+    assert_english("400", &body);
+    let (status, body) = app.raw_get("/a%00b").await;
+    let body = String::from_utf8(body).unwrap();
+    assert_eq!(status, 400);
+    assert!(body.contains("Die Adresse enthält unzulässige Zeichen."));
+
+    // 404, also for a file name under /en/ and an unknown calendar.
+    for path in ["/en/gibt-es-nicht", "/en/assets/nichts.css"] {
+        let (status, body) = app.text(path).await;
+        assert_eq!(status, 404, "{path}");
+        assert!(body.contains("<h1>Page not found</h1>"), "{path}");
+        assert_english(path, &body);
+    }
+    let (status, body) = app.text("/gibt-es-nicht").await;
+    assert_eq!(status, 404);
+    assert!(body.contains("<h1>Seite nicht gefunden</h1>"));
+
+    // 405: plain text, in the language of the address.
+    let response = app
+        .client
+        .post(format!("{}/en/", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 405);
+    assert_eq!(
+        response.text().await.unwrap(),
+        "Only GET and HEAD are allowed: this portal is read-only.\n"
+    );
+    let response = app
+        .client
+        .post(format!("{}/", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 405);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .starts_with("Nur GET und HEAD")
+    );
+
+    // 414 and 431.
+    let long = format!(
+        "/en/suche?q={}",
+        "a".repeat(werkbank::web::limits::MAX_URI_BYTES)
+    );
+    let (status, body) = app.text(&long).await;
+    assert_eq!(status, 414);
+    assert!(body.contains("<h1>Address too long</h1>"));
+    assert!(body.contains("Please shorten the search query."));
+    assert_english("414", &body);
+    let big = "c".repeat(500);
+    let mut request = app.client.get(format!("{}/en/", app.base));
+    for i in 0..40 {
+        request = request.header(format!("x-h{i}"), &big);
+    }
+    let response = request.send().await.unwrap();
+    assert_eq!(response.status(), 431);
+    let body = response.text().await.unwrap();
+    assert!(body.contains("<h1>Request too large</h1>"));
+    assert!(body.contains("Please delete this site's cookies"));
+    assert_english("431", &body);
+    let (status, body) = app.text(&long[3..]).await;
+    assert_eq!(status, 414);
+    assert!(body.contains("<h1>Adresse zu lang</h1>"));
+
+    // 500 after a panic.
+    let (status, body) = app.text("/en/test/panic").await;
+    assert_eq!(status, 500);
+    assert!(body.contains("<h1>Internal error</h1>"));
+    assert!(body.contains("The request could not be answered. Please try again later."));
+    assert!(body.contains(r#"<html lang="en">"#));
+    assert_english("500", &body);
+    let (status, body) = app.text("/test/panik").await;
+    assert_eq!(status, 500);
+    assert!(body.contains("<h1>Interner Fehler</h1>"));
+}
+
+#[tokio::test]
+async fn error_pages_at_german_addresses_follow_accept_language_like_the_start_page() {
+    let app = spawn_with_routes(ServeConfig::for_tests(), panic_routes).await;
+    let english = [("Accept-Language", "en-GB,en;q=0.9")];
+    let (status, vary, body) = get_with(&app, "/gibt-es-nicht", &english).await;
+    assert_eq!(status, 404);
+    assert!(body.contains("<h1>Page not found</h1>"));
+    assert!(vary.contains("Accept-Language"), "{vary}");
+    let (_, _, body) = get_with(&app, "/test/panik", &english).await;
+    assert!(body.contains("<h1>Internal error</h1>"));
+    // Someone who followed a link on our German pages chose German.
+    let referer = format!("{}/tischler/", app.base);
+    let (status, _, body) = get_with(
+        &app,
+        "/gibt-es-nicht",
+        &[english[0], ("Referer", referer.as_str())],
+    )
+    .await;
+    assert_eq!(status, 404);
+    assert!(body.contains("<h1>Seite nicht gefunden</h1>"));
+    let (_, _, body) = get_with(
+        &app,
+        "/gibt-es-nicht",
+        &[("Accept-Language", "de-DE,en;q=0.5")],
+    )
+    .await;
+    assert!(body.contains("<h1>Seite nicht gefunden</h1>"));
+    // An English address needs no negotiation.
+    let (_, vary, _) = get_with(&app, "/en/gibt-es-nicht", &[]).await;
+    assert!(!vary.contains("Accept-Language"), "{vary}");
+}
+
+#[tokio::test]
+async fn the_rate_limit_page_is_in_the_page_language() {
+    let app = spawn(ServeConfig {
+        search_limit: RateLimitConfig {
+            per_second: 1,
+            burst: 2,
+        },
+        ..ServeConfig::for_tests()
+    })
+    .await;
+    let refused = |path: &'static str| {
+        let app = &app;
+        async move {
+            for _ in 0..100 {
+                let response = app.get(path).await;
+                if response.status() == 429 {
+                    return response.text().await.unwrap();
+                }
+            }
+            panic!("{path} was never limited");
+        }
+    };
+    let body = refused("/en/suche?q=holz").await;
+    assert!(body.contains("<h1>Please wait a moment</h1>"), "{body}");
+    assert!(body.contains("Too many searches in a short time. Please wait"));
+    assert_english("429", &body);
+    let body = refused("/suche?q=holz").await;
+    assert!(body.contains("<h1>Bitte kurz warten</h1>"));
+    assert!(body.contains("Zu viele Suchanfragen in kurzer Zeit."));
 }
