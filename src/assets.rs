@@ -7,8 +7,11 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use bytes::Bytes;
 use rust_embed::RustEmbed;
 use sha2::{Digest, Sha256};
+
+use crate::precompressed::{Effort, Precompressed};
 
 #[derive(RustEmbed)]
 #[folder = "assets/"]
@@ -26,6 +29,8 @@ pub struct Asset {
     pub content_type: String,
     /// Its bytes.
     pub bytes: Cow<'static, [u8]>,
+    /// Its bytes with their gzip and brotli forms (made on first use), for text types.
+    pub text: Option<Precompressed>,
 }
 
 /// All assets, by plain and fingerprinted name.
@@ -84,10 +89,17 @@ pub fn assets() -> &'static Assets {
                 .to_string();
             by_plain.insert(plain.to_string(), list.len());
             by_fingerprint.insert(name.clone(), list.len());
+            // Styles and scripts shrink to a quarter; images are compressed already.
+            let text = (content_type.starts_with("text/")
+                || content_type.contains("javascript")
+                || content_type.contains("svg")
+                || content_type.contains("json"))
+            .then(|| Precompressed::new(Bytes::copy_from_slice(&file.data), Effort::Kept));
             list.push(Asset {
                 name,
                 content_type,
                 bytes: file.data,
+                text,
             });
         }
         Assets {

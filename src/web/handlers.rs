@@ -129,13 +129,22 @@ pub async fn suggest_api(req: HttpRequest, shared: Data) -> HttpResponse {
 /// `/assets/{name}`: fingerprinted static files.
 pub async fn asset(req: HttpRequest, path: web::Path<String>, shared: Data) -> HttpResponse {
     match assets::assets().get(&path) {
-        Some(asset) => respond::cached(
-            &req,
-            &format!("\"{}\"", asset.name),
-            &asset.content_type,
-            CACHE_IMMUTABLE,
-            asset.bytes.clone().into_owned(),
-        ),
+        Some(asset) => match &asset.text {
+            Some(text) => respond::encoded(
+                &req,
+                &asset.name,
+                &asset.content_type,
+                CACHE_IMMUTABLE,
+                text,
+            ),
+            None => respond::cached(
+                &req,
+                &format!("\"{}\"", asset.name),
+                &asset.content_type,
+                CACHE_IMMUTABLE,
+                asset.bytes.clone().into_owned(),
+            ),
+        },
         None => respond::not_found(&shared.load(), PageLang::of(&req)),
     }
 }

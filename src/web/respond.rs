@@ -19,6 +19,7 @@ use actix_web::{HttpRequest, HttpResponse};
 
 use super::encoding;
 use super::lang::PageLang;
+use crate::precompressed::{Encoding, Precompressed};
 use crate::state::{Page, State};
 use crate::views::{self, Lang, PathProblem};
 
@@ -68,6 +69,36 @@ pub fn page(req: &HttpRequest, page: &Page) -> HttpResponse {
         response
             .headers_mut()
             .insert(header::CONTENT_ENCODING, HeaderValue::from_static(token));
+    }
+    response
+}
+
+/// A kept body in the encoding the client prefers, like [`page`]; the ETag is
+/// `"stem"`, `"stem-gz"` or `"stem-br"`, one per exact byte sequence.
+pub fn encoded(
+    req: &HttpRequest,
+    stem: &str,
+    content_type: &str,
+    cache_control: &'static str,
+    bodies: &Precompressed,
+) -> HttpResponse {
+    let preferred = encoding::preferred(req.headers());
+    let (encoding, body) = match bodies.encoded(preferred) {
+        Some(body) => (preferred, body),
+        None => (Encoding::Identity, bodies.identity()),
+    };
+    let etag = match encoding.token() {
+        Some(token) => format!("\"{stem}-{}\"", if token == "gzip" { "gz" } else { token }),
+        None => format!("\"{stem}\""),
+    };
+    let mut response = cached(req, &etag, content_type, cache_control, body.clone());
+    let sent = response.status() == StatusCode::OK;
+    let headers = response.headers_mut();
+    headers.append(header::VARY, HeaderValue::from_static(VARY_ENCODING));
+    if let Some(token) = encoding.token()
+        && sent
+    {
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(token));
     }
     response
 }

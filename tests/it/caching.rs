@@ -162,6 +162,28 @@ async fn assets_are_immutable_and_pages_revalidate() {
         header(&app.get(DOCUMENT).await, "cache-control"),
         "no-cache"
     );
+
+    // Styles are sent compressed to clients that accept it, each encoding with its
+    // own ETag, and unpack to the very bytes sent plain.
+    let plain = response.bytes().await.unwrap();
+    let br = get_encoded(&app, css, "gzip, br", None).await;
+    assert_eq!(header(&br, "content-encoding"), "br");
+    assert!(header(&br, "vary").contains("accept-encoding"));
+    let br_etag = header(&br, "etag");
+    assert!(br_etag.ends_with("-br\""), "{br_etag}");
+    let packed = br.bytes().await.unwrap();
+    assert!(
+        packed.len() * 2 < plain.len(),
+        "{} of {}",
+        packed.len(),
+        plain.len()
+    );
+    assert_eq!(unbrotli(&packed), plain);
+    let gz = get_encoded(&app, css, "gzip", None).await;
+    assert_eq!(header(&gz, "content-encoding"), "gzip");
+    assert_eq!(gunzip(&gz.bytes().await.unwrap()), plain);
+    let again = get_encoded(&app, css, "gzip, br", Some(&br_etag)).await;
+    assert_eq!(again.status(), 304);
 }
 
 /// The entries (sub-folders) of an index cache folder.
