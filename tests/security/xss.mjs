@@ -75,8 +75,12 @@ async function inspect() {
     if (['iframe', 'frame', 'object', 'embed', 'base', 'svg', 'math', 'template', 'style'].includes(tag)) {
       bad.push(`<${tag}>`);
     }
-    // The layout links its stylesheet, icons and web app manifest, all from /assets or /.
-    if (tag === 'link' && !(OUR_LINK_RELS.includes(el.getAttribute('rel')) && (el.getAttribute('href') || '').startsWith('/'))) bad.push(`<link rel="${el.getAttribute('rel')}">`);
+    // The layout links its stylesheet, icons and web app manifest, all from /assets or /,
+    // and a results page worth indexing names its own address on this origin as canonical.
+    const href = el.getAttribute('href') || '';
+    const ours = (OUR_LINK_RELS.includes(el.getAttribute('rel')) && href.startsWith('/'))
+      || (el.getAttribute('rel') === 'canonical' && href.startsWith(`${location.origin}/`));
+    if (tag === 'link' && !ours) bad.push(`<link rel="${el.getAttribute('rel')}">`);
     if (tag === 'meta' && el.getAttribute('http-equiv')) bad.push('<meta http-equiv>');
   }
   // Poke everything in the content so that surviving handlers would fire.
