@@ -624,16 +624,21 @@ fn snippet_of(
     section: Option<usize>,
 ) -> Vec<Fragment> {
     let range = section.map_or(0..u32::MAX, |s| layout.range(s));
-    let from = positions.partition_point(|(p, _)| *p < range.start);
-    let to = positions.partition_point(|(p, _)| *p < range.end);
-    let Some(passage) = snippet::best_passage(&positions[from..to]) else {
-        return Vec::new();
-    };
-    // The context before the passage stays inside the section's text (its heading is
-    // shown beside the snippet already), unless the match is in the heading.
+    // The section's heading is shown beside the snippet already: the snippet is taken
+    // from its text, and from the heading only if nothing matched in the text.
     let text_start = section
         .and_then(|s| layout.span(s))
         .map_or(0, |s| s.start + s.heading_words);
+    let within = |start: u32| {
+        let from = positions.partition_point(|(p, _)| *p < start);
+        let to = positions.partition_point(|(p, _)| *p < range.end);
+        &positions[from..to]
+    };
+    let Some(passage) = snippet::best_passage(within(text_start))
+        .or_else(|| snippet::best_passage(within(range.start)))
+    else {
+        return Vec::new();
+    };
     let first = snippet::first_word(passage).max(text_start).min(passage);
     // Walk from the start of the section holding the first word, not the whole text.
     let (part, start) = layout
