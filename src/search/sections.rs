@@ -13,6 +13,7 @@
 //! the query there for the shown hits: twice the indexing work and memory, and under
 //! load it cost more than the search itself.)
 
+use super::snippet;
 use crate::content::markdown::TextSection;
 
 /// Sections shown under one hit.
@@ -136,18 +137,18 @@ impl Layout {
     }
 }
 
-/// Words as the index's tokenizer counts them: runs of alphanumeric characters.
+/// Words as the index's tokenizer counts them (see [`snippet::next_word`]).
 pub fn count_words(text: &str) -> u32 {
     let mut words = 0;
-    let mut in_word = false;
-    for c in text.chars() {
-        let word_char = c.is_alphanumeric();
-        if word_char && !in_word {
-            words += 1;
+    let mut at = 0;
+    loop {
+        let (start, end) = snippet::next_word(text, at);
+        if start == text.len() {
+            return words;
         }
-        in_word = word_char;
+        words += 1;
+        at = end;
     }
-    words
 }
 
 #[cfg(test)]

@@ -227,7 +227,7 @@ pub fn fragments<'a>(
 /// The next word of `text` at or after byte `from`, as the index's tokenizer sees words
 /// (runs of alphanumeric characters): its start and end, or `(len, len)` if none is
 /// left. ASCII, most of any German text, is decided byte by byte.
-fn next_word(text: &str, from: usize) -> (usize, usize) {
+pub fn next_word(text: &str, from: usize) -> (usize, usize) {
     let is_word_at = |i: usize| -> (bool, usize) {
         let b = text.as_bytes()[i];
         if b.is_ascii() {

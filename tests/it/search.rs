@@ -1,7 +1,7 @@
 //! Search over HTTP: German spellings, phrases, facets, paging, the JSON shape and
 //! hostile input.
 
-use crate::helpers::{encode, spawn_embedded, spawn_fixture};
+use crate::helpers::{TestApp, encode, spawn_embedded, spawn_fixture};
 
 /// Each row: a query and the fixture document it must find.
 const GERMAN_SPELLINGS: &[(&str, &str)] = &[
@@ -17,16 +17,20 @@ const GERMAN_SPELLINGS: &[(&str, &str)] = &[
     ("ls", "/ls.1"),
 ];
 
-#[tokio::test]
-async fn german_spellings_find_the_same_documents() {
-    let app = spawn_fixture().await;
-    for (query, url) in GERMAN_SPELLINGS {
+/// Asserts that each query of `rows` finds its document.
+async fn assert_each_finds(app: &TestApp, rows: &[(&str, &str)]) {
+    for (query, url) in rows {
         let hits = app.hit_urls(query).await;
         assert!(
             hits.iter().any(|h| h == url),
             "{query} should find {url}: {hits:?}"
         );
     }
+}
+
+#[tokio::test]
+async fn german_spellings_find_the_same_documents() {
+    assert_each_finds(&spawn_fixture().await, GERMAN_SPELLINGS).await;
 }
 
 #[tokio::test]
@@ -267,13 +271,7 @@ const COMPOUNDS: &[(&str, &str)] = &[
 #[tokio::test]
 async fn compounds_are_found_by_their_parts_and_the_reverse() {
     let app = spawn_fixture().await;
-    for (query, url) in COMPOUNDS {
-        let hits = app.hit_urls(query).await;
-        assert!(
-            hits.iter().any(|h| h == url),
-            "{query} should find {url}: {hits:?}"
-        );
-    }
+    assert_each_finds(&app, COMPOUNDS).await;
     // The whole word ranks above documents that only share a part.
     let hits = app.hit_urls("Lehrlingsunterweisung").await;
     assert_eq!(hits[0], "/holz/ausbildung", "{hits:?}");
