@@ -227,10 +227,7 @@ impl State {
             .map(|f| (f.path.clone(), f.bytes.clone()))
             .collect();
         let library = Library::build(files);
-        tracing::debug!(
-            millis = started.elapsed().as_millis(),
-            "Inhalte gelesen und gerendert"
-        );
+        tracing::debug!(millis = started.elapsed().as_millis(), "Inhalte gerendert");
         if !library.errors.is_empty() {
             if options.source.is_strict() {
                 let list: Vec<String> = library.errors.iter().map(ToString::to_string).collect();
@@ -268,10 +265,6 @@ impl State {
                 Slot::Ready(Page::new(views::offline_page(chrome).into_string())),
             );
         }
-        tracing::debug!(
-            millis = started.elapsed().as_millis(),
-            "Seiten und Suchindex"
-        );
         let calendar = Calendar::build(&library);
         // The about page is built in: it must show the true fingerprint even if the
         // content has a page of the same name.

@@ -227,9 +227,7 @@ impl SearchIndex {
         let analyzer = analysis::german_with_compounds(Arc::clone(&lexicon));
         // Indexing analyses whole texts: remember each word's analysis.
         let memoized = TextAnalyzer::from(memo::Memoized::new(analyzer.clone()));
-        index
-            .tokenizers()
-            .register(analysis::GERMAN, memoized.clone());
+        index.tokenizers().register(analysis::GERMAN, memoized);
 
         if !matches!(storage, Storage::Open(_)) {
             // A small folder such as the embedded demo gets the least memory per thread;
@@ -245,7 +243,6 @@ impl SearchIndex {
             let mut writer = index
                 .writer_with_num_threads::<TantivyDocument>(threads, threads * per_thread)
                 .context("Suchindex konnte nicht angelegt werden")?;
-            tracing::debug!(millis = started.elapsed().as_millis(), "Schreiber bereit");
             for (i, text) in texts.iter().enumerate() {
                 let mut document = TantivyDocument::default();
                 document.add_text(title, &text.title);
@@ -254,19 +251,15 @@ impl SearchIndex {
                 document.add_u64(doc, i as u64);
                 writer.add_document(document)?;
             }
-            tracing::debug!(
-                millis = started.elapsed().as_millis(),
-                "Dokumente übergeben"
-            );
             writer
                 .commit()
                 .context("Suchindex konnte nicht geschrieben werden")?;
-            // Every segment repeats the term look-ups and scorer set-up of each query;
-            // one segment makes searches cheaper for the whole life of the index.
             tracing::debug!(
                 millis = started.elapsed().as_millis(),
                 "Dokumente indexiert"
             );
+            // Every segment repeats the term look-ups and scorer set-up of each query;
+            // one segment makes searches cheaper for the whole life of the index.
             let segments = index.searchable_segment_ids()?;
             if segments.len() > 1 && texts.len() >= MERGE_MIN_DOCS {
                 writer
@@ -312,14 +305,9 @@ impl SearchIndex {
             })
             .collect::<tantivy::Result<Vec<_>>>()?
             .into();
-        tracing::debug!(
-            millis = started.elapsed().as_millis(),
-            "Abschnitte und Leser"
-        );
         let suggester = suggest::Suggester::build(library, &lexicon);
-        tracing::debug!(millis = started.elapsed().as_millis(), "Vorschläge");
         let speller = Speller::new(lexicon);
-        tracing::debug!(millis = started.elapsed().as_millis(), "Rechtschreibung");
+        tracing::debug!(millis = started.elapsed().as_millis(), "Suchindex fertig");
 
         let trade_slugs: Vec<String> = library.trades.iter().map(|t| t.slug.clone()).collect();
         let facets: Arc<[DocFacets]> = library
