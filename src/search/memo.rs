@@ -1,9 +1,10 @@
 //! The German analyzer with a memory: each distinct word is stemmed and split once
 //! per thread, later occurrences are looked up.
 //!
-//! A profile of the search path (`bench/profile-search.sh`) showed about 80 % of the
-//! time in the Snowball stemmer and the compound splitter, run over the whole text of
-//! every shown hit to place its snippet. Natural text repeats its words, and each
+//! Indexing analyses every text of the content. (It was written when snippets analysed
+//! each shown hit's text too, 80 % of a search in a profile; snippets now read the
+//! index's positions instead, see [`snippet`](super::snippet).) Natural text repeats
+//! its words, and each
 //! word's analysis depends only on the word: the first steps of the chain (split into
 //! words, drop overlong ones, lowercase) are cheap and run on every word; the expensive
 //! rest (compound parts, stemming, folding) runs once per distinct lowercase word and
