@@ -161,7 +161,11 @@ pub struct SearchIndex {
     fields: QueryFields,
     body: tantivy::schema::Field,
     analyzer: TextAnalyzer,
-    speller: Speller,
+    /// The content's words, for compound splitting, corrections and suggestions.
+    lexicon: Arc<compound::Lexicon>,
+    /// Built on first use or by [`SearchIndex::warm`] after the start, so that they do
+    /// not delay the first answer (most searches need neither).
+    speller: std::sync::OnceLock<Speller>,
     synonyms: Synonyms,
     facets: Arc<[DocFacets]>,
     /// The library position of each indexed document, by segment and document id (the
@@ -169,7 +173,7 @@ pub struct SearchIndex {
     doc_map: Arc<[Box<[u32]>]>,
     /// Where each library document's sections lie in its body field.
     layouts: Vec<sections::Layout>,
-    suggester: suggest::Suggester,
+    suggester: std::sync::OnceLock<suggest::Suggester>,
     trade_slugs: Vec<String>,
 }
 
@@ -305,8 +309,6 @@ impl SearchIndex {
             })
             .collect::<tantivy::Result<Vec<_>>>()?
             .into();
-        let suggester = suggest::Suggester::build(library, &lexicon);
-        let speller = Speller::new(lexicon);
         tracing::debug!(millis = started.elapsed().as_millis(), "Suchindex fertig");
 
         let trade_slugs: Vec<String> = library.trades.iter().map(|t| t.slug.clone()).collect();
@@ -338,8 +340,9 @@ impl SearchIndex {
                 library.synonyms.as_deref().unwrap_or(""),
                 &mut analyzer.clone(),
             ),
-            suggester,
-            speller,
+            suggester: std::sync::OnceLock::new(),
+            speller: std::sync::OnceLock::new(),
+            lexicon,
             analyzer,
             facets,
             doc_map,
@@ -459,7 +462,25 @@ impl SearchIndex {
 
     /// Suggestions for a search box: titles and words starting with what was typed.
     pub fn suggest(&self, library: &Library, input: &str) -> Vec<suggest::Suggestion> {
-        self.suggester.suggest(library, input)
+        self.suggester(library).suggest(library, input)
+    }
+
+    /// Builds what the index makes on first use (spelling corrections, suggestions), so
+    /// that no reader waits for it. Call it from a background thread after the start.
+    pub fn warm(&self, library: &Library) {
+        self.speller();
+        self.suggester(library);
+    }
+
+    fn speller(&self) -> &Speller {
+        self.speller
+            .get_or_init(|| Speller::new(Arc::clone(&self.lexicon)))
+    }
+
+    /// The suggester; `library` must be the one this index was built from.
+    fn suggester(&self, library: &Library) -> &suggest::Suggester {
+        self.suggester
+            .get_or_init(|| suggest::Suggester::build(library, &self.lexicon))
     }
 
     /// Adds spelling corrections for words the index does not know, and returns the
@@ -481,7 +502,7 @@ impl SearchIndex {
             if self.document_frequency(searcher, &group.term)? > 0 {
                 continue;
             }
-            let Some(correction) = self.speller.correct(&group.word) else {
+            let Some(correction) = self.speller().correct(&group.word) else {
                 continue;
             };
             done += 1;

@@ -111,6 +111,12 @@ impl Application {
             .with_context(|| format!("Adresse {} ist nicht verfügbar", config.bind))?;
         let address: SocketAddr = listener.local_addr()?;
         let shared = web::Data::new(Shared::new(state));
+        // Spelling corrections and suggestions are built beside the first requests.
+        let warming = shared.clone();
+        std::thread::spawn(move || {
+            let state = warming.load();
+            state.index.warm(&state.library);
+        });
         let reloader = if config.reload {
             reload::start(shared.clone(), options, config.reload_debounce)?
         } else {

@@ -65,6 +65,8 @@ pub fn reload_once(shared: &Shared, options: &BuildOptions) {
         .unwrap_or_else(|_| Err(anyhow::anyhow!("interner Fehler beim Aufbau")));
     match result {
         Ok(next) => {
+            // The new version is complete before readers see it.
+            next.index.warm(&next.library);
             tracing::info!(
                 version = %next.fingerprint.short(),
                 documents = next.library.documents.len(),
