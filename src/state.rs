@@ -186,7 +186,13 @@ impl State {
     /// Embedded content must be free of errors (whoever built the binary can fix it);
     /// a folder starts with its good documents and logs each broken one.
     pub fn build(options: &BuildOptions) -> anyhow::Result<State> {
+        let started = std::time::Instant::now();
         let files = options.source.read_all()?;
+        tracing::debug!(
+            millis = started.elapsed().as_millis(),
+            files = files.len(),
+            "Inhalte gelesen"
+        );
         State::from_files(options, files, Vec::new(), options.index_cache.as_deref())
     }
 
