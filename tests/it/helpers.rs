@@ -1,6 +1,6 @@
 //! The `spawn` helpers: start the real server on port 0 and talk to it with reqwest.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use werkbank::config::ServeConfig;
 use werkbank::content::ContentSource;
@@ -160,5 +160,18 @@ impl TestApp {
             .and_then(|s| s.parse().ok())
             .expect("a status");
         (status, response[head_end + 4..].to_vec())
+    }
+}
+
+/// Copies a folder tree (the fixtures are read-only inputs; reload tests edit a copy).
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
     }
 }

@@ -7,14 +7,14 @@
 use std::collections::{BTreeSet, VecDeque};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use werkbank::config::{ServeConfig, TlsFiles};
 use werkbank::content::ContentSource;
 
-use crate::helpers::{TestApp, fixture_dir, spawn, spawn_embedded};
+use crate::helpers::{TestApp, copy_tree, fixture_dir, spawn, spawn_embedded};
 
 /// The binary under test.
 const WERKBANK: &str = env!("CARGO_BIN_EXE_werkbank");
@@ -23,19 +23,6 @@ const PATIENCE: Duration = Duration::from_secs(20);
 
 fn check_fixture() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check")
-}
-
-/// Copies a folder tree (the fixtures are read-only inputs; reload tests edit a copy).
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// A port that was free a moment ago, for processes that need one on their command line.

@@ -2,7 +2,6 @@
 //! hostile attachments, rate limits and panics, all against the real server.
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::time::Duration;
 
 use actix_web::{HttpResponse, web};
@@ -12,7 +11,7 @@ use werkbank::content::ContentSource;
 use werkbank::web::limits::{MAX_HEADER_BYTES, MAX_URI_BYTES};
 use werkbank::web::ratelimit::RateLimitConfig;
 
-use crate::helpers::{TestApp, fixture_dir, spawn, spawn_embedded, spawn_with_routes};
+use crate::helpers::{TestApp, copy_tree, fixture_dir, spawn, spawn_embedded, spawn_with_routes};
 
 /// A response read off the wire: status, headers (lower-case names), body.
 struct Raw {
@@ -533,7 +532,7 @@ const CANARY: &str = "GEHEIM-7f3a9c-nie-ausliefern";
 fn hostile_site() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("inhalte");
-    copy_dir(&fixture_dir(), &root);
+    copy_tree(&fixture_dir(), &root);
     std::fs::write(dir.path().join("geheim.txt"), CANARY).unwrap();
     let holz = root.join("holz");
     let files: &[(&str, &str)] = &[
@@ -561,18 +560,6 @@ fn hostile_site() -> tempfile::TempDir {
         std::os::unix::fs::symlink(dir.path().join("geheim.txt"), holz.join("verweis.md")).unwrap();
     }
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 async fn spawn_folder(dir: std::path::PathBuf) -> TestApp {
