@@ -7,6 +7,7 @@
 pub mod analysis;
 pub mod collector;
 pub mod compound;
+pub mod execute;
 pub mod memo;
 pub mod query;
 pub mod sections;
@@ -20,6 +21,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use rayon::prelude::*;
+use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::schema::{FAST, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
@@ -362,7 +364,6 @@ impl SearchIndex {
         let mut parsed = ParsedQuery::parse(&request.q, &mut analyzer);
         let did_you_mean = self.correct(&mut parsed, &request.q, &searcher, &mut analyzer)?;
         self.add_synonyms(&mut parsed);
-        let query = self.fields.build(&parsed);
         let per_page = request.per_page.clamp(1, MAX_PER_PAGE);
         let page = request.page.clamp(1, MAX_PAGE);
 
@@ -385,7 +386,14 @@ impl SearchIndex {
             trade_count: self.trade_slugs.len(),
             doc_map: Arc::clone(&self.doc_map),
         };
-        let collected = searcher.search(&*query, &collector)?;
+        let mut fruits = Vec::with_capacity(searcher.segment_readers().len());
+        for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+            let mut segment = collector.for_segment(ord as u32, reader)?;
+            execute::SegmentScorer::new(&self.fields, &searcher, reader)
+                .for_each(&parsed, |doc, score| segment.collect(doc, score))?;
+            fruits.push(segment.harvest());
+        }
+        let collected = collector.merge_fruits(fruits)?;
 
         let pages = collected.total.div_ceil(per_page).clamp(1, MAX_PAGE);
         let page = page.min(pages);

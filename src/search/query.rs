@@ -52,7 +52,7 @@ pub const SYNONYM_WEIGHT: f32 = 0.8;
 /// How much the other fields count beside the best-matching field of a term. 0.5 won
 /// 0.006 on the summaries over 0.2 (typos -0.004, within noise); 0.1 lost 0.005 on the
 /// summaries, 0.7 and 1.0 (a plain sum) lost 0.004–0.01 on nouns and typos.
-const TIE_BREAKER: f32 = 0.5;
+pub(super) const TIE_BREAKER: f32 = 0.5;
 /// Weight of the bonus for two query words next to each other in the query that stand
 /// close together in the body. With [`PROXIMITY_SLOP`] 5, stop words left out and
 /// neighbours only: +0.015 on the summaries,
@@ -221,7 +221,8 @@ pub struct QueryFields {
 
 impl QueryFields {
     /// Builds the tantivy query: every word may match (OR) through any of its
-    /// alternatives; every phrase must match.
+    /// alternatives; every phrase must match. This states how a query scores; searches
+    /// compute the same scores faster with [`super::execute::SegmentScorer`].
     pub fn build(&self, parsed: &ParsedQuery) -> Box<dyn Query> {
         if parsed.is_empty() {
             return Box::new(AllQuery);
@@ -313,7 +314,8 @@ impl QueryFields {
         ))
     }
 
-    fn weighted_fields(&self) -> impl Iterator<Item = (Field, f32)> {
+    /// The fields searched, with their weights (fields weighted 0 are left out).
+    pub(super) fn weighted_fields(&self) -> impl Iterator<Item = (Field, f32)> {
         [
             (self.title, TITLE_BOOST),
             (self.headings, HEADINGS_BOOST),
