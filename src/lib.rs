@@ -16,6 +16,7 @@ pub mod content;
 pub mod export;
 pub mod index_cache;
 pub mod library;
+pub mod memory;
 pub mod precompressed;
 pub mod pwa;
 pub mod search;

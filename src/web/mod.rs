@@ -98,6 +98,7 @@ impl Application {
             reload: config.reload,
         };
         let state = State::build(&options)?;
+        crate::memory::release();
         tracing::info!(
             content = %config.source.describe(),
             documents = state.library.documents.len(),
@@ -116,6 +117,8 @@ impl Application {
         std::thread::spawn(move || {
             let state = warming.load();
             state.index.warm(&state.library);
+            drop(state);
+            crate::memory::release();
         });
         let reloader = if config.reload {
             reload::start(shared.clone(), options, config.reload_debounce)?

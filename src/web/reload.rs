@@ -77,6 +77,10 @@ pub fn reload_once(shared: &Shared, options: &BuildOptions) {
             );
             shared.swap(next);
             shared.metrics.observe_reload(true);
+            // The old version goes when its last reader is done; what it and the build
+            // freed by now goes back to the system.
+            drop(current);
+            crate::memory::release();
         }
         Err(error) => {
             tracing::error!("Neuladen fehlgeschlagen, der bisherige Stand bleibt aktiv: {error:#}");
