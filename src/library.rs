@@ -4,6 +4,7 @@
 //! Built once from the files of a [`ContentSource`](crate::content::ContentSource) and
 //! never changed afterwards; a content reload builds a new library.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rayon::prelude::*;
@@ -383,7 +384,17 @@ fn load_document(file: &SourceFile) -> Result<Document, ContentError> {
         .map_err(|_| ContentError::new(&file.path, 1, "die Datei ist kein UTF-8-Text"))?;
     let split = front_matter::split(&file.path, text)?;
     let meta = front_matter::parse(&file.path, split.yaml)?;
-    let rendered = markdown::render(&file.path, split.body);
+    // The body is the end of the text; embedded content keeps it without a copy.
+    let rendered = match &file.bytes {
+        Cow::Borrowed(bytes) => {
+            let start = bytes.len() - split.body.len();
+            match std::str::from_utf8(&bytes[start..]) {
+                Ok(body) => markdown::render_embedded(&file.path, body),
+                Err(_) => markdown::render(&file.path, split.body),
+            }
+        }
+        Cow::Owned(_) => markdown::render(&file.path, split.body),
+    };
     let (url, section, is_index) = urls_for(&file.path);
     Ok(Document {
         file: file.path.clone(),

@@ -289,7 +289,7 @@ proptest! {
     fn markdown_renders_safe_html(text in input(MARKDOWN_TOKENS, 80)) {
         let rendered = markdown::render("t/a.md", &text);
         // The sanitizer escapes every `<` in text, so each `<` left starts a real tag.
-        for tag in tags(&rendered.html.expand()) {
+        for tag in tags(&rendered.html()) {
             let tag = tag.to_ascii_lowercase();
             let name = tag.trim_start_matches('/').split([' ', '/', '\n']).next().unwrap_or("");
             prop_assert!(!FORBIDDEN_TAGS.contains(&name), "{:?} left <{}>", text, tag);

@@ -90,7 +90,7 @@ fn entry(out: &mut String, doc: &Document, info: &AtomInfo<'_>, newest: Date) {
     }
     out.push_str(&format!(
         "    <content type=\"html\">{}</content>\n",
-        escape(&doc.rendered.html.expand())
+        escape(&doc.rendered.html())
     ));
     out.push_str("  </entry>\n");
 }

@@ -1,9 +1,13 @@
-//! Markdown to safe HTML, a table of contents and plain text, in one pass.
+//! Markdown to a table of contents, plain text and safe HTML.
 //!
 //! All pulldown-cmark options are set in [`options`], all sanitizer rules in `sanitizer`.
-//! Raw HTML in a Markdown file is never passed through: the whole rendered body goes
-//! through an allow-list sanitizer once, when the content is built, so what is served
-//! later needs no further care.
+//! [`render`] reads a body once when the content is built: headings, sections of text,
+//! links and images. The HTML comes from [`Rendered::html`] when a page is first
+//! rendered, by the same walk over the same events: sanitizing is the slowest step of
+//! rendering (about half of a large folder's start-up), and most pages of a large
+//! folder are never opened. Raw HTML in a Markdown file is never passed through: the
+//! whole rendered body goes through an allow-list sanitizer, so what is served needs no
+//! further care.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -13,8 +17,10 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 /// The rendered form of one Markdown body.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Rendered {
-    /// Sanitized HTML, ready to be embedded in a page (kept compressed).
-    pub html: Html,
+    /// The body, kept for [`Rendered::html`].
+    source: Source,
+    /// The folder of the file, against which relative links resolve.
+    base: String,
     /// Headings of level 2 and 3, for the table of contents.
     pub toc: Vec<TocEntry>,
     /// The text split at headings: the part before the first heading, then one
@@ -32,48 +38,66 @@ pub struct Rendered {
     pub images_without_alt_lines: Vec<usize>,
 }
 
-/// A document's sanitized HTML, kept compressed in memory.
-///
-/// Pages are rendered from it once, on their first request, and the Atom feed reads
-/// the notices'; the rest of the time it only takes space, about a quarter of the
-/// plain HTML's (`bench/README.md`, peak memory).
-#[derive(Clone, Default, PartialEq)]
-pub struct Html(Box<[u8]>);
+/// A document's Markdown body, kept to render its HTML from.
+#[derive(Clone, PartialEq)]
+enum Source {
+    /// Embedded content: the text in the binary itself.
+    Embedded(&'static str),
+    /// Read from a folder: the text, deflated (about a third of its size).
+    Deflated(Box<[u8]>),
+}
 
-impl Html {
-    /// Compresses `html` (raw deflate, fastest level: 10,000 documents take about a
-    /// tenth of a second on two cores).
-    pub fn new(html: &str) -> Html {
-        use std::io::Write;
-        let mut encoder = flate2::write::DeflateEncoder::new(
-            Vec::with_capacity(html.len() / 3),
-            flate2::Compression::fast(),
-        );
-        // Writing into a Vec cannot fail.
-        let _ = encoder.write_all(html.as_bytes());
-        Html(encoder.finish().unwrap_or_default().into_boxed_slice())
-    }
-
-    /// The HTML.
-    pub fn expand(&self) -> String {
-        use std::io::Read;
-        let mut html = String::with_capacity(self.0.len() * 4);
-        if let Err(error) = flate2::read::DeflateDecoder::new(&self.0[..]).read_to_string(&mut html)
-        {
-            // Only a bug could get here: the bytes were compressed by `new`.
-            tracing::error!("gespeichertes HTML unlesbar: {error}");
-        }
-        html
+impl Default for Source {
+    fn default() -> Source {
+        Source::Embedded("")
     }
 }
 
-impl std::fmt::Debug for Html {
+impl Source {
+    /// Keeps a copy of `text`, deflated at the fastest level.
+    fn deflate(text: &str) -> Source {
+        use std::io::Write;
+        let mut encoder = flate2::write::DeflateEncoder::new(
+            Vec::with_capacity(text.len() / 3),
+            flate2::Compression::fast(),
+        );
+        // Writing into a Vec cannot fail.
+        let _ = encoder.write_all(text.as_bytes());
+        Source::Deflated(encoder.finish().unwrap_or_default().into_boxed_slice())
+    }
+
+    /// The text.
+    fn text(&self) -> std::borrow::Cow<'static, str> {
+        use std::io::Read;
+        match self {
+            Source::Embedded(text) => std::borrow::Cow::Borrowed(text),
+            Source::Deflated(bytes) => {
+                let mut text = String::with_capacity(bytes.len() * 3);
+                if let Err(error) =
+                    flate2::read::DeflateDecoder::new(&bytes[..]).read_to_string(&mut text)
+                {
+                    // Only a bug could get here: the bytes were deflated by `deflate`.
+                    tracing::error!("gespeicherter Text unlesbar: {error}");
+                }
+                std::borrow::Cow::Owned(text)
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for Source {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_tuple("Html").field(&self.expand()).finish()
+        f.debug_tuple("Source").field(&self.text()).finish()
     }
 }
 
 impl Rendered {
+    /// The sanitized HTML of the body, ready to be embedded in a page. It is the same
+    /// on every call.
+    pub fn html(&self) -> String {
+        walk(&self.base, &self.source.text(), true).1
+    }
+
     /// All text of the document, for the index and summaries.
     pub fn plain_text(&self) -> String {
         let mut text = String::new();
@@ -127,7 +151,21 @@ pub fn options() -> Options {
 /// If the body uses `#` headings, all headings move one level down, because the page
 /// title is the page's only `h1`.
 pub fn render(file: &str, markdown: &str) -> Rendered {
-    let base = parent_dir(file);
+    let mut rendered = walk(parent_dir(file), markdown, false).0;
+    rendered.source = Source::deflate(markdown);
+    rendered
+}
+
+/// Like [`render`], for a body in the binary: it is kept without a copy.
+pub fn render_embedded(file: &str, markdown: &'static str) -> Rendered {
+    let mut rendered = walk(parent_dir(file), markdown, false).0;
+    rendered.source = Source::Embedded(markdown);
+    rendered
+}
+
+/// One walk over the events of `markdown`: the rendered form (without its source) and,
+/// if `with_html`, the sanitized HTML.
+fn walk(base: &str, markdown: &str, with_html: bool) -> (Rendered, String) {
     let lines = LineIndex::new(markdown);
     let events: Vec<(Event<'_>, usize)> = Parser::new_ext(markdown, options())
         .into_offset_iter()
@@ -143,7 +181,10 @@ pub fn render(file: &str, markdown: &str) -> Rendered {
         )
     });
 
-    let mut out = Rendered::default();
+    let mut out = Rendered {
+        base: base.to_owned(),
+        ..Rendered::default()
+    };
     let mut ids = IdAllocator::default();
     let mut section = TextSection::default();
     let mut events = events.into_iter().peekable();
@@ -239,10 +280,12 @@ pub fn render(file: &str, markdown: &str) -> Rendered {
         s.text = s.text.split_whitespace().collect::<Vec<_>>().join(" ");
     }
 
+    if !with_html {
+        return (out, String::new());
+    }
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, html_events.into_iter());
-    out.html = Html::new(&sanitizer().clean(&html).to_string());
-    out
+    (out, sanitizer().clean(&html).to_string())
 }
 
 /// Turns a heading text into an `id`: lowercase ASCII, umlauts spelled out, words
@@ -561,14 +604,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn html_is_kept_compressed_and_comes_back_unchanged() {
-        let page = "<p>Prüfung für Bäcker, Termin 12.03.2027 – Raum 4</p>\n".repeat(200);
-        for html in ["", "<p>ß</p>", page.as_str()] {
-            assert_eq!(Html::new(html).expand(), html);
+    fn the_body_is_kept_compressed_and_renders_the_same_html_every_time() {
+        let body = "Prüfung für Bäcker, Termin 12.03.2027 – Raum 4\n\n".repeat(200);
+        for text in ["", "ß", body.as_str()] {
+            assert_eq!(Source::deflate(text).text(), text);
         }
-        assert!(Html::new(&page).0.len() < page.len() / 4, "compressed");
-        let rendered = render("a.md", "# T\n\nText mit **Holz**.");
-        assert!(rendered.html.expand().contains("<strong>Holz</strong>"));
+        let Source::Deflated(bytes) = Source::deflate(&body) else {
+            panic!("deflated");
+        };
+        assert!(bytes.len() < body.len() / 4, "compressed");
+        let markdown = "# T\n\nText mit **Holz** und [Plan](plan.pdf).";
+        let rendered = render("t/a.md", markdown);
+        let html = rendered.html();
+        assert!(html.contains("<strong>Holz</strong>"), "{html}");
+        assert!(html.contains(r#"href="/t/plan.pdf""#), "{html}");
+        assert_eq!(rendered.html(), html);
+        assert_eq!(render_embedded("t/a.md", markdown).html(), html);
     }
 
     #[test]
@@ -577,22 +628,10 @@ mod tests {
             "t/a.md",
             "| A | B |\n|---|---|\n| 1 | 2 |\n\n~~alt~~\n\n- [x] erledigt\n- [ ] offen\n\nText[^1]\n\n[^1]: Fußnote\n",
         );
-        assert!(r.html.expand().contains("<table>"), "{}", r.html.expand());
-        assert!(
-            r.html.expand().contains("<del>alt</del>"),
-            "{}",
-            r.html.expand()
-        );
-        assert!(
-            r.html.expand().contains(r#"type="checkbox""#),
-            "{}",
-            r.html.expand()
-        );
-        assert!(
-            r.html.expand().contains("footnote-definition"),
-            "{}",
-            r.html.expand()
-        );
+        assert!(r.html().contains("<table>"), "{}", r.html());
+        assert!(r.html().contains("<del>alt</del>"), "{}", r.html());
+        assert!(r.html().contains(r#"type="checkbox""#), "{}", r.html());
+        assert!(r.html().contains("footnote-definition"), "{}", r.html());
     }
 
     #[test]
@@ -604,9 +643,9 @@ mod tests {
         let ids: Vec<_> = r.toc.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(ids, ["pruefung-ablauf", "hilfsmittel", "pruefung-ablauf-2"]);
         assert!(
-            r.html.expand().contains(r#"<h2 id="pruefung-ablauf">"#),
+            r.html().contains(r#"<h2 id="pruefung-ablauf">"#),
             "{}",
-            r.html.expand()
+            r.html()
         );
         assert_eq!(r.sections[0].text, "Vorwort");
         assert_eq!(r.sections[1].heading, "Prüfung & Ablauf");
@@ -617,17 +656,9 @@ mod tests {
     #[test]
     fn h1_in_body_moves_down_a_level() {
         let r = render("a.md", "# Eins\n\n## Zwei\n");
-        assert!(
-            r.html.expand().contains(r#"<h2 id="eins">"#),
-            "{}",
-            r.html.expand()
-        );
-        assert!(
-            r.html.expand().contains(r#"<h3 id="zwei">"#),
-            "{}",
-            r.html.expand()
-        );
-        assert!(!r.html.expand().contains("<h1"));
+        assert!(r.html().contains(r#"<h2 id="eins">"#), "{}", r.html());
+        assert!(r.html().contains(r#"<h3 id="zwei">"#), "{}", r.html());
+        assert!(!r.html().contains("<h1"));
     }
 
     #[test]
@@ -662,15 +693,11 @@ mod tests {
             "tischler/a.md",
             "[B](b.md) [PDF](plan.pdf) [ext](https://example.org)",
         );
+        assert!(r.html().contains(r#"href="/tischler/b""#), "{}", r.html());
         assert!(
-            r.html.expand().contains(r#"href="/tischler/b""#),
+            r.html().contains(r#"href="/tischler/plan.pdf""#),
             "{}",
-            r.html.expand()
-        );
-        assert!(
-            r.html.expand().contains(r#"href="/tischler/plan.pdf""#),
-            "{}",
-            r.html.expand()
+            r.html()
         );
         assert_eq!(r.internal_links, ["/tischler/b", "/tischler/plan.pdf"]);
     }
@@ -713,7 +740,7 @@ mod tests {
             "<p style=\"x:expression(alert(1))\">y</p>",
         ];
         for md in hostile {
-            let html = render("a.md", md).html.expand().to_lowercase();
+            let html = render("a.md", md).html().to_lowercase();
             for bad in [
                 "<script",
                 "onerror",
@@ -743,10 +770,10 @@ mod tests {
             "<img src=\" https://example.org/a.png\" alt=\"x\">",
             "<img src=\"/\\example.org/a.png\" alt=\"x\">",
         ] {
-            let html = render("a.md", md).html.expand();
+            let html = render("a.md", md).html();
             assert!(!html.contains("example.org"), "{md}: {html}");
         }
-        let html = render("t/a.md", "![Plan](plan.png)").html.expand();
+        let html = render("t/a.md", "![Plan](plan.png)").html();
         assert!(html.contains(r#"src="/t/plan.png""#), "{html}");
     }
 

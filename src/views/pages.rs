@@ -53,7 +53,7 @@ pub fn home(chrome: &Chrome, lib: &Library, calendar: &Calendar, today: Date) ->
             }
         }
         @if let Some(index) = root.and_then(|r| r.index) {
-            div.prose lang=[chrome.content_lang()] { (trusted(chrome.content_html(lib, &lib.documents[index].rendered.html.expand()))) }
+            div.prose lang=[chrome.content_lang()] { (trusted(chrome.content_html(lib, &lib.documents[index].rendered.html()))) }
         }
         (home_sections(chrome, &next, &current, today))
         @if !lib.trades.is_empty() {
@@ -124,7 +124,7 @@ pub fn section(chrome: &Chrome, lib: &Library, section: &Section) -> Markup {
         h1 lang=[chrome.content_lang()] { (section.title) }
         @if let Some(doc) = index {
             @if let Some(summary) = &doc.meta.summary { p.lead lang=[chrome.content_lang()] { (summary) } }
-            div.prose lang=[chrome.content_lang()] { (trusted(chrome.content_html(lib, &doc.rendered.html.expand()))) }
+            div.prose lang=[chrome.content_lang()] { (trusted(chrome.content_html(lib, &doc.rendered.html()))) }
         }
         @if !section.subsections.is_empty() {
             h2 { (t.sections) }
@@ -201,7 +201,7 @@ pub fn document(chrome: &Chrome, lib: &Library, doc: &Document) -> Markup {
                     }
                 }
             }
-            div.prose lang=[chrome.content_lang()] { (trusted(chrome.content_html(lib, &doc.rendered.html.expand()))) }
+            div.prose lang=[chrome.content_lang()] { (trusted(chrome.content_html(lib, &doc.rendered.html()))) }
             (document_events(chrome, lib, doc))
             @if !attachments.is_empty() {
                 section aria-labelledby="anhaenge-titel" {
