@@ -157,6 +157,22 @@ pub enum Storage<'a> {
     Open(&'a std::path::Path),
 }
 
+/// The lexicon's file in an index folder (tantivy leaves files it did not write alone).
+const LEXICON_FILE: &str = "werkbank-lexicon.bin";
+
+/// The lexicon kept beside a cached index; `None` (and a warning) if it is missing or
+/// damaged, so that it is built again from the texts.
+fn read_lexicon(dir: &std::path::Path) -> Option<compound::Lexicon> {
+    let file = dir.join(LEXICON_FILE);
+    let lexicon = std::fs::read(&file)
+        .ok()
+        .and_then(|bytes| compound::Lexicon::from_bytes(&bytes));
+    if lexicon.is_none() {
+        tracing::warn!(file = %file.display(), "Wortschatz im Zwischenspeicher unbrauchbar, wird neu gebildet");
+    }
+    lexicon
+}
+
 /// The search index of one library.
 pub struct SearchIndex {
     reader: IndexReader,
@@ -219,13 +235,29 @@ impl SearchIndex {
             }
         };
 
-        // The texts to index, and from them the lexicon for compound splitting.
+        // The texts to index, and from them the lexicon for compound splitting. An
+        // index opened from the cache needs neither: its lexicon is in the same folder.
         let started = std::time::Instant::now();
-        let texts: Vec<IndexText> = library.documents.par_iter().map(IndexText::of).collect();
-        let lexicon =
-            Arc::new(compound::Lexicon::build(texts.iter().flat_map(|t| {
-                [t.title.as_str(), t.headings.as_str(), t.body.as_str()]
-            })));
+        let cached = match storage {
+            Storage::Open(dir) => read_lexicon(dir),
+            _ => None,
+        };
+        let texts: Vec<IndexText> = match cached {
+            Some(_) => Vec::new(),
+            None => library.documents.par_iter().map(IndexText::of).collect(),
+        };
+        let lexicon = Arc::new(cached.unwrap_or_else(|| {
+            compound::Lexicon::build(
+                texts
+                    .iter()
+                    .flat_map(|t| [t.title.as_str(), t.headings.as_str(), t.body.as_str()]),
+            )
+        }));
+        if let Storage::Build(dir) = storage {
+            let file = dir.join(LEXICON_FILE);
+            std::fs::write(&file, lexicon.to_bytes())
+                .with_context(|| format!("{} schreiben", file.display()))?;
+        }
         tracing::debug!(
             millis = started.elapsed().as_millis(),
             "Wortschatz gebildet"
@@ -281,7 +313,6 @@ impl SearchIndex {
             millis = started.elapsed().as_millis(),
             "Suchindex geschrieben"
         );
-        let indexed = texts.len() as u64;
         drop(texts);
         let layouts: Vec<sections::Layout> = library
             .documents
@@ -297,7 +328,7 @@ impl SearchIndex {
             .try_into()?;
         let searcher = reader.searcher();
         anyhow::ensure!(
-            searcher.num_docs() == indexed,
+            searcher.num_docs() == library.documents.len() as u64,
             "der Suchindex passt nicht zu den Inhalten"
         );
         let doc_map = searcher

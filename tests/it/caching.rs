@@ -224,6 +224,15 @@ async fn the_index_cache_is_filled_reused_and_rebuilt_when_broken() {
     let second = spawn(config()).await;
     assert_eq!(second.hit_urls("Säge").await, expected);
     assert_eq!(entries(cache.path()), filled);
+    let lexicon = filled[0].join("werkbank-lexicon.bin");
+    let kept = std::fs::read(&lexicon).expect("the lexicon is kept beside the index");
+    assert!(kept.len() > 100);
+
+    // A damaged lexicon is formed again from the texts; the index is still opened.
+    std::fs::write(&lexicon, "kaputt").unwrap();
+    let damaged = spawn(config()).await;
+    assert_eq!(damaged.hit_urls("Säge").await, expected);
+    assert_eq!(entries(cache.path()), filled);
 
     // A damaged entry is not trusted: the index is built again and search still works.
     std::fs::write(filled[0].join("meta.json"), "kaputt").unwrap();
@@ -234,6 +243,12 @@ async fn the_index_cache_is_filled_reused_and_rebuilt_when_broken() {
         std::fs::read_to_string(filled[0].join("meta.json"))
             .unwrap()
             .starts_with('{')
+    );
+    let read = |bytes: &[u8]| werkbank::search::compound::Lexicon::from_bytes(bytes);
+    let rebuilt = std::fs::read(&lexicon).unwrap();
+    assert!(
+        read(&rebuilt).is_some() && read(&rebuilt) == read(&kept),
+        "rebuilt with the index"
     );
 }
 
