@@ -159,10 +159,11 @@ pub fn render_embedded(file: &str, markdown: &'static str) -> Rendered {
 /// One walk over the events of `markdown`: the rendered form (without its source) and,
 /// if `with_html`, the sanitized HTML.
 fn walk(base: &str, markdown: &str, with_html: bool) -> (Rendered, String) {
+    // Events with their byte offsets; only links and images need a line number.
     let lines = LineIndex::new(markdown);
     let events: Vec<(Event<'_>, usize)> = Parser::new_ext(markdown, options())
         .into_offset_iter()
-        .map(|(event, range)| (event, lines.line_of(range.start)))
+        .map(|(event, range)| (event, range.start))
         .collect();
     let shift = events.iter().any(|(e, _)| {
         matches!(
@@ -181,10 +182,13 @@ fn walk(base: &str, markdown: &str, with_html: bool) -> (Rendered, String) {
     let mut ids = IdAllocator::default();
     let mut section = TextSection::default();
     let mut events = events.into_iter().peekable();
-    let mut html_events: Vec<Event<'_>> = Vec::new();
+    let mut html_events = HtmlEvents {
+        events: Vec::new(),
+        keep: with_html,
+    };
     let mut image_alt: Option<(String, String, usize)> = None;
 
-    while let Some((event, line)) = events.next() {
+    while let Some((event, at)) = events.next() {
         match event {
             Event::Start(Tag::Heading {
                 level,
@@ -223,7 +227,7 @@ fn walk(base: &str, markdown: &str, with_html: bool) -> (Rendered, String) {
                 html_events.extend(
                     inner
                         .into_iter()
-                        .map(|(e, l)| rewrite(e, l, base, &mut out)),
+                        .map(|(e, at)| rewrite(e, at, &lines, base, &mut out)),
                 );
                 html_events.push(Event::End(TagEnd::Heading(level)));
             }
@@ -239,8 +243,8 @@ fn walk(base: &str, markdown: &str, with_html: bool) -> (Rendered, String) {
                 html_events.push(event);
             }
             Event::Start(Tag::Image { ref dest_url, .. }) => {
-                image_alt = Some((dest_url.to_string(), String::new(), line));
-                html_events.push(rewrite(event, line, base, &mut out));
+                image_alt = Some((dest_url.to_string(), String::new(), lines.line_of(at)));
+                html_events.push(rewrite(event, at, &lines, base, &mut out));
             }
             Event::End(TagEnd::Image) => {
                 if let Some((target, alt, image_line)) = image_alt.take()
@@ -263,7 +267,10 @@ fn walk(base: &str, markdown: &str, with_html: bool) -> (Rendered, String) {
             }
             // Raw HTML stays in the stream for the sanitizer, which keeps only what
             // its allow-list permits; its text does not go into the index.
-            other => html_events.push(rewrite(other, line, base, &mut out)),
+            Event::Start(Tag::Link { .. }) => {
+                html_events.push(rewrite(event, at, &lines, base, &mut out));
+            }
+            other => html_events.push(other),
         }
     }
     out.sections.push(section);
@@ -284,7 +291,7 @@ fn walk(base: &str, markdown: &str, with_html: bool) -> (Rendered, String) {
         return (out, String::new());
     }
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, html_events.into_iter());
+    pulldown_cmark::html::push_html(&mut html, html_events.events.into_iter());
     (out, sanitizer().clean(&html).to_string())
 }
 
@@ -402,7 +409,13 @@ fn has_scheme(dest: &str) -> bool {
 }
 
 /// Rewrites link and image targets to site URLs and records them with their line.
-fn rewrite<'a>(event: Event<'a>, line: usize, base: &str, out: &mut Rendered) -> Event<'a> {
+fn rewrite<'a>(
+    event: Event<'a>,
+    at: usize,
+    lines: &LineIndex<'_>,
+    base: &str,
+    out: &mut Rendered,
+) -> Event<'a> {
     match event {
         Event::Start(Tag::Link {
             link_type,
@@ -411,7 +424,7 @@ fn rewrite<'a>(event: Event<'a>, line: usize, base: &str, out: &mut Rendered) ->
             id,
         }) => Event::Start(Tag::Link {
             link_type,
-            dest_url: rewrite_url(dest_url, line, base, out),
+            dest_url: rewrite_url(dest_url, lines.line_of(at), base, out),
             title,
             id,
         }),
@@ -422,7 +435,7 @@ fn rewrite<'a>(event: Event<'a>, line: usize, base: &str, out: &mut Rendered) ->
             id,
         }) => Event::Start(Tag::Image {
             link_type,
-            dest_url: rewrite_url(dest_url, line, base, out),
+            dest_url: rewrite_url(dest_url, lines.line_of(at), base, out),
             title,
             id,
         }),
@@ -443,21 +456,48 @@ fn rewrite_url<'a>(dest: CowStr<'a>, line: usize, base: &str, out: &mut Rendered
 }
 
 /// Finds the 1-based line of a byte offset.
-struct LineIndex {
-    /// Offsets of the line starts.
-    starts: Vec<usize>,
+struct LineIndex<'a> {
+    text: &'a str,
+    /// Offsets of the line starts, found on the first question.
+    starts: std::cell::OnceCell<Vec<usize>>,
 }
 
-impl LineIndex {
-    fn new(text: &str) -> LineIndex {
-        let starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        LineIndex { starts }
+impl<'a> LineIndex<'a> {
+    fn new(text: &'a str) -> LineIndex<'a> {
+        LineIndex {
+            text,
+            starts: std::cell::OnceCell::new(),
+        }
     }
 
     fn line_of(&self, offset: usize) -> usize {
-        self.starts.partition_point(|&start| start <= offset)
+        let starts = self.starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        starts.partition_point(|&start| start <= offset)
+    }
+}
+
+/// The events the HTML is rendered from, kept only when it is.
+struct HtmlEvents<'a> {
+    events: Vec<Event<'a>>,
+    keep: bool,
+}
+
+impl<'a> HtmlEvents<'a> {
+    fn push(&mut self, event: Event<'a>) {
+        if self.keep {
+            self.events.push(event);
+        }
+    }
+
+    fn extend(&mut self, events: impl IntoIterator<Item = Event<'a>>) {
+        // The iterator runs either way: rewriting records the links.
+        for event in events {
+            self.push(event);
+        }
     }
 }
 
