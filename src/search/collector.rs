@@ -12,6 +12,7 @@ use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
+use super::execute::Hits;
 use crate::content::Kind;
 
 /// The facet values of one library document, by position in the library.
@@ -145,15 +146,27 @@ impl SegmentCollector for SegmentFacetedTopDocs {
     type Fruit = Collected;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        let Some(&index) = self
-            .doc_map
-            .get(self.segment_ord as usize)
-            .and_then(|docs| docs.get(doc as usize))
+        if self.admit(doc) {
+            self.offer(doc, score);
+        }
+    }
+
+    fn harvest(self) -> Collected {
+        let mut collected = self.collected;
+        collected.top = self.heap.into_iter().map(|w| w.0).collect();
+        collected
+    }
+}
+
+impl super::execute::Hits for SegmentFacetedTopDocs {
+    /// Counts a matching document in the facets and the total; whether it passes the
+    /// filters.
+    fn admit(&mut self, doc: DocId) -> bool {
+        let Some(facets) = self
+            .library_index(doc)
+            .and_then(|i| self.facets.get(i as usize))
         else {
-            return;
-        };
-        let Some(facets) = self.facets.get(index as usize) else {
-            return;
+            return false;
         };
         let trade_ok = self.filter.trade.is_none_or(|t| facets.trades.contains(&t));
         let kind_ok = self.kind_filter.is_none_or(|k| facets.kind == k);
@@ -173,12 +186,20 @@ impl SegmentCollector for SegmentFacetedTopDocs {
             c.years[facets.year as usize] += 1;
         }
         if !(trade_ok && kind_ok && year_ok) {
-            return;
+            return false;
         }
         c.total += 1;
+        true
+    }
+
+    /// Offers an admitted document to the best hits.
+    fn offer(&mut self, doc: DocId, score: Score) {
         if self.limit == 0 {
             return;
         }
+        let Some(index) = self.library_index(doc) else {
+            return;
+        };
         let hit = Ranked {
             score,
             doc: index,
@@ -193,11 +214,15 @@ impl SegmentCollector for SegmentFacetedTopDocs {
             self.heap.push(Worst(hit));
         }
     }
+}
 
-    fn harvest(self) -> Collected {
-        let mut collected = self.collected;
-        collected.top = self.heap.into_iter().map(|w| w.0).collect();
-        collected
+impl SegmentFacetedTopDocs {
+    /// The library position of a document of this segment.
+    fn library_index(&self, doc: DocId) -> Option<u32> {
+        self.doc_map
+            .get(self.segment_ord as usize)
+            .and_then(|docs| docs.get(doc as usize))
+            .copied()
     }
 }
 

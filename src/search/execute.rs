@@ -13,10 +13,17 @@
 //! [`TIE_BREAKER`] of the others, all terms of an alternative, phrases required), and
 //! the optional parts are added into one score array per segment. A test holds both
 //! ways equal on every document.
+//!
+//! The proximity bonus (phrase matching on positions) was the costliest part of a
+//! search. When only the best `limit` hits are wanted, it is computed for the documents
+//! that can still be among them: those whose score without the bonus, plus the largest
+//! bonus they could get (the bound of each pair of query words that both occur in
+//! their body), reaches the `limit`-th best score without it. The others' final scores
+//! stay below that, so the best hits are exactly the same.
 
-use tantivy::query::{EnableScoring, PhraseQuery, Query, TermQuery};
+use tantivy::query::{Bm25Weight, EnableScoring, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocId, Score, Searcher, SegmentReader, Term};
+use tantivy::{DocId, DocSet, Score, Searcher, SeekDangerResult, SegmentReader, Term};
 
 use super::query::{
     Alternative, PROXIMITY_REACH, PROXIMITY_SLOP, PROXIMITY_WEIGHT, ParsedQuery, QueryFields,
@@ -26,9 +33,20 @@ use super::query::{
 /// Matching documents of one segment with their scores, sorted by document.
 type Postings = Vec<(DocId, Score)>;
 
+/// Where the matching documents of a segment go.
+pub trait Hits {
+    /// Sees every matching document once, in document order; whether it is a hit (the
+    /// filters, for instance, may say no).
+    fn admit(&mut self, doc: DocId) -> bool;
+    /// Takes an admitted document with its score. Only documents that can be among
+    /// the best `limit` come here.
+    fn offer(&mut self, doc: DocId, score: Score);
+}
+
 /// Scores one segment's documents for a parsed query.
 pub struct SegmentScorer<'a> {
     fields: &'a QueryFields,
+    searcher: &'a Searcher,
     scoring: EnableScoring<'a>,
     reader: &'a SegmentReader,
 }
@@ -42,6 +60,7 @@ impl<'a> SegmentScorer<'a> {
     ) -> SegmentScorer<'a> {
         SegmentScorer {
             fields,
+            searcher,
             scoring: EnableScoring::enabled_from_searcher(searcher),
             reader,
         }
@@ -52,35 +71,60 @@ impl<'a> SegmentScorer<'a> {
     pub fn for_each(
         &self,
         parsed: &ParsedQuery,
-        mut hit: impl FnMut(DocId, Score),
+        hit: impl FnMut(DocId, Score),
+    ) -> tantivy::Result<()> {
+        struct All<F>(F);
+        impl<F: FnMut(DocId, Score)> Hits for All<F> {
+            fn admit(&mut self, _: DocId) -> bool {
+                true
+            }
+            fn offer(&mut self, doc: DocId, score: Score) {
+                (self.0)(doc, score)
+            }
+        }
+        self.collect(parsed, usize::MAX, &mut All(hit))
+    }
+
+    /// Gives every live document that matches `parsed` to `hits`: each is admitted,
+    /// in document order, and those that can be among the best `limit` admitted ones
+    /// are offered with their scores (see the module documentation).
+    pub fn collect(
+        &self,
+        parsed: &ParsedQuery,
+        limit: usize,
+        hits: &mut impl Hits,
     ) -> tantivy::Result<()> {
         let max_doc = self.reader.max_doc();
         let alive = |doc: DocId| self.reader.alive_bitset().is_none_or(|a| a.is_alive(doc));
         if parsed.is_empty() {
-            (0..max_doc).filter(|&d| alive(d)).for_each(|d| hit(d, 1.0));
+            for doc in (0..max_doc).filter(|&d| alive(d)) {
+                if hits.admit(doc) {
+                    hits.offer(doc, 1.0);
+                }
+            }
             return Ok(());
         }
 
-        // The optional parts: every alternative of every word, the proximity pairs and
-        // the multi-word synonyms. A document matching any of them matches.
+        // The optional parts: every alternative of every word and the multi-word
+        // synonyms. A document matching any of them matches. `in_body` marks the
+        // query words (up to 64) each document has in its body.
         let mut scores = vec![0.0 as Score; max_doc as usize];
         let mut matched = vec![false; max_doc as usize];
+        let mut in_body = vec![0u64; max_doc as usize];
         let mut add = |postings: Postings| {
             for (doc, score) in postings {
                 scores[doc as usize] += score;
                 matched[doc as usize] = true;
             }
         };
-        for group in &parsed.groups {
-            for alternative in &group.alternatives {
+        for (g, group) in parsed.groups.iter().enumerate() {
+            for (a, alternative) in group.alternatives.iter().enumerate() {
+                if a == 0 && g < 64 && alternative.terms.len() == 1 {
+                    for (doc, _) in self.term(self.fields.body, &alternative.terms[0])? {
+                        in_body[doc as usize] |= 1 << g;
+                    }
+                }
                 add(self.alternative(alternative)?);
-            }
-        }
-        for (i, first) in parsed.groups.iter().enumerate() {
-            let following = parsed.groups[i + 1..].iter().take(PROXIMITY_REACH);
-            for (apart, second) in following.enumerate() {
-                let weight = PROXIMITY_WEIGHT / (apart + 1) as Score;
-                add(self.proximity(&first.term, &second.term, weight)?);
             }
         }
         for extra in &parsed.extra {
@@ -97,22 +141,92 @@ impl<'a> SegmentScorer<'a> {
                 None => postings,
             });
         }
+        let mut admitted: Postings = Vec::new();
         match required {
             Some(required) => {
                 for (doc, score) in required {
-                    if alive(doc) {
-                        hit(doc, score + scores[doc as usize]);
+                    if alive(doc) && hits.admit(doc) {
+                        admitted.push((doc, score + scores[doc as usize]));
                     }
                 }
             }
             None => {
                 for (doc, &is_match) in matched.iter().enumerate() {
                     let doc = doc as DocId;
-                    if is_match && alive(doc) {
-                        hit(doc, scores[doc as usize]);
+                    if is_match && alive(doc) && hits.admit(doc) {
+                        admitted.push((doc, scores[doc as usize]));
                     }
                 }
             }
+        }
+        if limit == 0 {
+            return Ok(());
+        }
+
+        // The proximity bonus, for the documents that can still be among the best.
+        let pairs = proximity_pairs(parsed);
+        if !pairs.is_empty() && admitted.len() > limit {
+            let mut bounds = Vec::with_capacity(pairs.len());
+            for pair in &pairs {
+                // Both words in the body, or a word past the 64 marked ones.
+                let mask = pair
+                    .words
+                    .iter()
+                    .filter(|&&g| g < 64)
+                    .fold(0u64, |m, g| m | 1 << g);
+                bounds.push((mask, self.proximity_bound(pair)? * pair.weight));
+            }
+            let most = |doc: DocId| -> Score {
+                let present = in_body[doc as usize];
+                bounds
+                    .iter()
+                    .filter(|(mask, _)| present & mask == *mask)
+                    .map(|(_, bound)| bound)
+                    .sum()
+            };
+            let mut bases: Vec<Score> = admitted.iter().map(|&(_, score)| score).collect();
+            let (_, threshold, _) = bases.select_nth_unstable_by(limit - 1, |a, b| b.total_cmp(a));
+            let threshold = *threshold;
+            // A margin for rounding: a document kept in vain only costs time.
+            admitted.retain(|&(doc, score)| score + most(doc) * 1.001 >= threshold);
+        }
+        for pair in &pairs {
+            let Some(mut scorer) = self.proximity_scorer(pair)? else {
+                continue;
+            };
+            // Each document is checked where it is: a plain `seek` would match
+            // positions in every document up to the next one that matches. After a
+            // miss the scorer is only good for further checks; `lower` is the first
+            // document it could still match.
+            let mut at_match = true;
+            let mut lower: DocId = 0;
+            for (doc, score) in &mut admitted {
+                let current = scorer.doc();
+                let found = if at_match && current == *doc {
+                    true
+                } else if current > *doc || *doc < lower {
+                    // Already past it: the postings never stopped there.
+                    false
+                } else {
+                    match scorer.seek_danger(*doc) {
+                        SeekDangerResult::Found => {
+                            at_match = true;
+                            true
+                        }
+                        SeekDangerResult::SeekLowerBound(next) => {
+                            at_match = false;
+                            lower = next;
+                            false
+                        }
+                    }
+                };
+                if found {
+                    *score += scorer.score() * pair.weight;
+                }
+            }
+        }
+        for (doc, score) in admitted {
+            hits.offer(doc, score);
         }
         Ok(())
     }
@@ -168,16 +282,35 @@ impl<'a> SegmentScorer<'a> {
         Ok(merged.into_iter().map(|(doc, max, _)| (doc, max)).collect())
     }
 
-    /// Two query words close together in the body.
-    fn proximity(&self, first: &str, second: &str, weight: Score) -> tantivy::Result<Postings> {
+    /// The phrase query for two query words close together in the body.
+    fn proximity_query(&self, pair: &Pair<'_>) -> PhraseQuery {
         let mut phrase = PhraseQuery::new(vec![
-            Term::from_field_text(self.fields.body, first),
-            Term::from_field_text(self.fields.body, second),
+            Term::from_field_text(self.fields.body, pair.terms[0]),
+            Term::from_field_text(self.fields.body, pair.terms[1]),
         ]);
         phrase.set_slop(PROXIMITY_SLOP);
-        let mut postings = self.matches(&phrase)?;
-        scale(&mut postings, weight);
-        Ok(postings)
+        phrase
+    }
+
+    /// A scorer of two query words close together in the body (`None` if they never
+    /// are in this segment).
+    fn proximity_scorer(
+        &self,
+        pair: &Pair<'_>,
+    ) -> tantivy::Result<Option<Box<dyn tantivy::query::Scorer>>> {
+        let scorer = self
+            .proximity_query(pair)
+            .weight(self.scoring)?
+            .scorer(self.reader, 1.0)?;
+        Ok((scorer.doc() != tantivy::TERMINATED).then_some(scorer))
+    }
+
+    /// The largest score the proximity query of a pair can give any document: its BM25
+    /// weight (the phrase scorer's, over the same statistics) at an unbounded
+    /// frequency.
+    fn proximity_bound(&self, pair: &Pair<'_>) -> tantivy::Result<Score> {
+        let terms = self.proximity_query(pair).phrase_terms();
+        Ok(Bm25Weight::for_terms(self.searcher, &terms)?.max_score())
     }
 
     /// One term's postings with their BM25 scores.
@@ -202,6 +335,33 @@ impl<'a> SegmentScorer<'a> {
             .for_each(self.reader, &mut |doc, score| postings.push((doc, score)))?;
         Ok(postings)
     }
+}
+
+/// Two query words that earn a bonus when they stand close together.
+struct Pair<'q> {
+    /// Their analysed terms.
+    terms: [&'q str; 2],
+    /// Their positions among the query's words.
+    words: [usize; 2],
+    /// The bonus's weight.
+    weight: Score,
+}
+
+/// The pairs of query words that earn a proximity bonus: each word with the next
+/// [`PROXIMITY_REACH`] words, at half the weight for a pair one word apart.
+fn proximity_pairs(parsed: &ParsedQuery) -> Vec<Pair<'_>> {
+    let mut pairs = Vec::new();
+    for (i, first) in parsed.groups.iter().enumerate() {
+        let following = parsed.groups[i + 1..].iter().take(PROXIMITY_REACH);
+        for (apart, second) in following.enumerate() {
+            pairs.push(Pair {
+                terms: [first.term.as_str(), second.term.as_str()],
+                words: [i, i + 1 + apart],
+                weight: PROXIMITY_WEIGHT / (apart + 1) as Score,
+            });
+        }
+    }
+    pairs
 }
 
 fn scale(postings: &mut Postings, weight: Score) {
@@ -363,6 +523,72 @@ mod tests {
                 .unwrap();
         }
         (tree, lists)
+    }
+
+    /// Keeps the best `limit` offers, like the search's collector; admits even
+    /// documents only.
+    struct Best {
+        limit: usize,
+        admitted: usize,
+        offered: usize,
+        top: Vec<(DocId, Score)>,
+    }
+
+    impl Hits for Best {
+        fn admit(&mut self, doc: DocId) -> bool {
+            self.admitted += 1;
+            doc.is_multiple_of(2)
+        }
+        fn offer(&mut self, doc: DocId, score: Score) {
+            self.offered += 1;
+            self.top.push((doc, score));
+            self.top
+                .sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            self.top.truncate(self.limit);
+        }
+    }
+
+    #[test]
+    fn the_best_hits_are_the_same_when_the_proximity_bonus_is_left_out_for_the_rest() {
+        let (index, fields) = index();
+        let searcher = index.reader().unwrap().searcher();
+        let mut pruned_any = false;
+        for text in [
+            "Holz Leim",
+            "Holz Leim Säge Termin",
+            "Meister Termin Werkstatt Teig Bäcker",
+            "Prüfung Holz",
+            "Säge \"Holz Leim\" Meister",
+        ] {
+            let parsed = ParsedQuery::parse(text, &mut analysis::german());
+            for limit in [1, 2, 5] {
+                for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+                    let scorer = SegmentScorer::new(&fields, &searcher, reader);
+                    let run = |limit| {
+                        let mut best = Best {
+                            limit,
+                            admitted: 0,
+                            offered: 0,
+                            top: Vec::new(),
+                        };
+                        scorer.collect(&parsed, limit, &mut best).unwrap();
+                        best
+                    };
+                    let (full, pruned) = (run(usize::MAX), run(limit));
+                    let want: Vec<_> = full.top.iter().take(limit).collect();
+                    let got: Vec<_> = pruned.top.iter().collect();
+                    assert_eq!(got.len(), want.len(), "{text} {limit} segment {ord}");
+                    for (g, w) in got.iter().zip(&want) {
+                        assert_eq!(g.0, w.0, "{text} {limit} segment {ord}");
+                        assert!((g.1 - w.1).abs() <= 1e-4 * w.1.max(1.0));
+                    }
+                    assert_eq!(pruned.admitted, full.admitted, "every match is counted");
+                    assert!(got.iter().all(|(doc, _)| doc.is_multiple_of(2)), "filtered");
+                    pruned_any |= pruned.offered < full.offered;
+                }
+            }
+        }
+        assert!(pruned_any, "some documents were left out");
     }
 
     #[test]

@@ -420,8 +420,11 @@ impl SearchIndex {
         let mut fruits = Vec::with_capacity(searcher.segment_readers().len());
         for (ord, reader) in searcher.segment_readers().iter().enumerate() {
             let mut segment = collector.for_segment(ord as u32, reader)?;
-            execute::SegmentScorer::new(&self.fields, &searcher, reader)
-                .for_each(&parsed, |doc, score| segment.collect(doc, score))?;
+            execute::SegmentScorer::new(&self.fields, &searcher, reader).collect(
+                &parsed,
+                collector.limit,
+                &mut segment,
+            )?;
             fruits.push(segment.harvest());
         }
         let collected = collector.merge_fruits(fruits)?;
