@@ -120,11 +120,13 @@ impl<'a> SegmentScorer<'a> {
         for (g, group) in parsed.groups.iter().enumerate() {
             for (a, alternative) in group.alternatives.iter().enumerate() {
                 if a == 0 && g < 64 && alternative.terms.len() == 1 {
-                    for (doc, _) in self.term(self.fields.body, &alternative.terms[0])? {
-                        in_body[doc as usize] |= 1 << g;
-                    }
+                    let mark = &mut |doc: DocId| in_body[doc as usize] |= 1 << g;
+                    let mut postings = self.best_field(&alternative.terms[0], mark)?;
+                    scale(&mut postings, alternative.weight);
+                    add(postings);
+                } else {
+                    add(self.alternative(alternative)?);
                 }
-                add(self.alternative(alternative)?);
             }
         }
         for extra in &parsed.extra {
@@ -237,23 +239,26 @@ impl<'a> SegmentScorer<'a> {
         let Some(first) = terms.next() else {
             return Ok(Vec::new());
         };
-        let mut postings = self.best_field(first)?;
+        let mut postings = self.best_field(first, &mut |_| {})?;
         for term in terms {
             if postings.is_empty() {
                 break;
             }
-            postings = intersect(&postings, &self.best_field(term)?);
+            postings = intersect(&postings, &self.best_field(term, &mut |_| {})?);
         }
         scale(&mut postings, alternative.weight);
         Ok(postings)
     }
 
     /// One term in every weighted field: the best field's score plus [`TIE_BREAKER`]
-    /// times the others'.
-    fn best_field(&self, text: &str) -> tantivy::Result<Postings> {
+    /// times the others'. `in_body` sees each document that has it in the body.
+    fn best_field(&self, text: &str, in_body: &mut dyn FnMut(DocId)) -> tantivy::Result<Postings> {
         let mut merged: Vec<(DocId, Score, Score)> = Vec::new();
         for (field, boost) in self.fields.weighted_fields() {
             let mut postings = self.term(field, text)?;
+            if field == self.fields.body {
+                postings.iter().for_each(|&(doc, _)| in_body(doc));
+            }
             scale(&mut postings, boost);
             merged = merge(&merged, &postings, |(doc, max, sum), score| {
                 (doc, max.max(score), sum + score)
