@@ -9,9 +9,9 @@
 //!
 //! This module computes the same scores another way: each term's postings are read once
 //! into a list of `(document, score)` sorted by document, with tantivy's own BM25 weight;
-//! lists are combined the way the tree combines its scorers (the best field plus
-//! [`TIE_BREAKER`] of the others, all terms of an alternative, phrases required), and
-//! the optional parts are added into one score array per segment. A test holds both
+//! lists are combined the way the tree combines its scorers (the best field plus a
+//! share of the others, all terms of an alternative, phrases required), and the
+//! optional parts are added into one score array per segment. A test holds both
 //! ways equal on every document.
 //!
 //! The proximity bonus (phrase matching on positions) was the costliest part of a
