@@ -2,7 +2,7 @@
 //!
 //! Data flows one way: [`content`] (files -> documents) -> [`library`] (sections,
 //! trades) -> [`calendar`] (events, notices) and [`search`] (tantivy index) ->
-//! [`state`] (everything, pre-rendered) -> [`web`] (actix-web handlers) using
+//! [`state`] (everything; pages rendered on first use) -> [`web`] (actix-web handlers) using
 //! [`views`] (maud templates). Only `web` knows HTTP.
 
 #![forbid(unsafe_code)]
