@@ -66,28 +66,10 @@ impl<'a> SegmentScorer<'a> {
         }
     }
 
-    /// Calls `hit` with every live document that matches `parsed` and its score, in
-    /// document order. An empty query matches every document with score 1.
-    pub fn for_each(
-        &self,
-        parsed: &ParsedQuery,
-        hit: impl FnMut(DocId, Score),
-    ) -> tantivy::Result<()> {
-        struct All<F>(F);
-        impl<F: FnMut(DocId, Score)> Hits for All<F> {
-            fn admit(&mut self, _: DocId) -> bool {
-                true
-            }
-            fn offer(&mut self, doc: DocId, score: Score) {
-                (self.0)(doc, score)
-            }
-        }
-        self.collect(parsed, usize::MAX, &mut All(hit))
-    }
-
     /// Gives every live document that matches `parsed` to `hits`: each is admitted,
     /// in document order, and those that can be among the best `limit` admitted ones
-    /// are offered with their scores (see the module documentation).
+    /// are offered with their scores (see the module documentation). An empty query
+    /// matches every document with score 1.
     pub fn collect(
         &self,
         parsed: &ParsedQuery,
@@ -119,18 +101,17 @@ impl<'a> SegmentScorer<'a> {
         };
         for (g, group) in parsed.groups.iter().enumerate() {
             for (a, alternative) in group.alternatives.iter().enumerate() {
-                if a == 0 && g < 64 && alternative.terms.len() == 1 {
+                // The first alternative is the word itself.
+                if a == 0 && g < 64 {
                     let mark = &mut |doc: DocId| in_body[doc as usize] |= 1 << g;
-                    let mut postings = self.best_field(&alternative.terms[0], mark)?;
-                    scale(&mut postings, alternative.weight);
-                    add(postings);
+                    add(self.alternative(alternative, mark)?);
                 } else {
-                    add(self.alternative(alternative)?);
+                    add(self.alternative(alternative, &mut |_| {})?);
                 }
             }
         }
         for extra in &parsed.extra {
-            add(self.alternative(extra)?);
+            add(self.alternative(extra, &mut |_| {})?);
         }
 
         // Phrases are required: only documents with all of them match, and then the
@@ -234,12 +215,17 @@ impl<'a> SegmentScorer<'a> {
     }
 
     /// An alternative: all its terms, each in its best field, times its weight.
-    fn alternative(&self, alternative: &Alternative) -> tantivy::Result<Postings> {
+    /// `in_body` sees each document that has its first term in the body.
+    fn alternative(
+        &self,
+        alternative: &Alternative,
+        in_body: &mut dyn FnMut(DocId),
+    ) -> tantivy::Result<Postings> {
         let mut terms = alternative.terms.iter();
         let Some(first) = terms.next() else {
             return Ok(Vec::new());
         };
-        let mut postings = self.best_field(first, &mut |_| {})?;
+        let mut postings = self.best_field(first, in_body)?;
         for term in terms {
             if postings.is_empty() {
                 break;
@@ -503,6 +489,18 @@ mod tests {
         (index, fields)
     }
 
+    /// Admits every document and hands each offer to a closure.
+    struct All<F>(F);
+
+    impl<F: FnMut(DocId, Score)> Hits for All<F> {
+        fn admit(&mut self, _: DocId) -> bool {
+            true
+        }
+        fn offer(&mut self, doc: DocId, score: Score) {
+            (self.0)(doc, score)
+        }
+    }
+
     /// Every matching document and its score, computed both ways.
     fn both_ways(
         index: &Index,
@@ -521,10 +519,11 @@ mod tests {
             .collect();
         let mut lists = BTreeMap::new();
         for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+            let mut all = All(|doc, score| {
+                lists.insert(DocAddress::new(ord as u32, doc), score);
+            });
             SegmentScorer::new(fields, &searcher, reader)
-                .for_each(parsed, |doc, score| {
-                    lists.insert(DocAddress::new(ord as u32, doc), score);
-                })
+                .collect(parsed, usize::MAX, &mut all)
                 .unwrap();
         }
         (tree, lists)
