@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rayon::prelude::*;
 
+use crate::content::stored::Parsed;
 use crate::content::{
     Attachment, ContentError, Document, Kind, SiteSettings, SourceFile, front_matter, markdown,
     site,
@@ -69,16 +70,17 @@ impl Library {
     /// Builds the library from the files of one content version. Broken files end
     /// up in [`Library::errors`] and are left out; everything else is kept.
     pub fn build(files: Vec<SourceFile>) -> Library {
+        let (markdown, others): (Vec<SourceFile>, Vec<SourceFile>) =
+            files.into_iter().partition(|f| is_markdown(&f.path));
+        Library::from_parsed(parse(&markdown), others)
+    }
+
+    /// Builds the library from its parsed Markdown files (see [`parse`]) and its other
+    /// files.
+    pub fn from_parsed(parsed: Vec<Parsed>, files: Vec<SourceFile>) -> Library {
         let mut lib = Library::default();
-        // Parsing and rendering Markdown is most of the work of a start: do it on all
-        // cores. The results keep the order of the files.
-        let (markdown, files): (Vec<SourceFile>, Vec<SourceFile>) = files
-            .into_iter()
-            .partition(|f| f.path.ends_with(".md") && f.path != SYNONYMS_FILE);
-        let mut documents = Vec::with_capacity(markdown.len());
-        let loaded: Vec<Result<Document, ContentError>> =
-            markdown.par_iter().map(load_document).collect();
-        for result in loaded {
+        let mut documents = Vec::with_capacity(parsed.len());
+        for result in parsed {
             match result {
                 Ok(doc) => documents.push(doc),
                 Err(e) => lib.errors.push(e),
@@ -376,6 +378,17 @@ pub fn validate_file(file: &SourceFile) -> Result<(), ContentError> {
 /// opposed to an attachment served as it is.
 pub fn is_text_file(path: &str) -> bool {
     path.ends_with(".md") || path == site::SETTINGS_FILE || path == SYNONYMS_FILE
+}
+
+/// Whether a file of the content is a Markdown document (see [`parse`]).
+pub fn is_markdown(path: &str) -> bool {
+    path.ends_with(".md")
+}
+
+/// Parses and renders Markdown files, in their order. Parsing and rendering Markdown
+/// is most of the work of a start: it runs on all cores.
+pub fn parse(markdown: &[SourceFile]) -> Vec<Parsed> {
+    markdown.par_iter().map(load_document).collect()
 }
 
 /// Parses and renders one Markdown file.

@@ -16,13 +16,23 @@ use bytestring::ByteString;
 use sha2::{Digest, Sha256};
 
 use crate::calendar::{Calendar, Clock};
+use crate::content::source::{self, Listing};
+use crate::content::stored;
 use crate::content::{ContentError, ContentSource, Fingerprint, SourceFile};
-use crate::index_cache;
+use crate::index_cache::{Entry, IndexCache};
 use crate::library::{self, Library};
 use crate::precompressed::{Effort, Encoding, Precompressed};
 use crate::pwa::Pwa;
 use crate::search::SearchIndex;
 use crate::views::{self, AboutInfo, Chrome, Lang};
+
+/// The index cache as one build uses it.
+struct CacheUse<'a> {
+    cache: &'a IndexCache,
+    /// The listing of the content folder, read before its files (none for embedded
+    /// content).
+    listing: Option<&'a Listing>,
+}
 
 /// The URL of the search page.
 pub const SEARCH_URL: &str = "/suche";
@@ -177,7 +187,32 @@ pub struct State {
     pub kept_previous: Vec<ContentError>,
     /// The text files (Markdown, settings) that built without errors, kept so that a
     /// reload can fall back to them.
-    good_texts: HashMap<String, Cow<'static, [u8]>>,
+    good_texts: GoodTexts,
+}
+
+/// The text files of a folder that built without errors, by path.
+type Texts = HashMap<String, Cow<'static, [u8]>>;
+
+/// The text files a reload falls back to. A start from the index cache reads no
+/// Markdown file; then they are read in the background after the start.
+enum GoodTexts {
+    Ready(Texts),
+    Later {
+        reading: std::sync::Mutex<Option<std::thread::JoinHandle<Texts>>>,
+        read: OnceLock<Texts>,
+    },
+}
+
+impl GoodTexts {
+    fn get(&self) -> &Texts {
+        match self {
+            GoodTexts::Ready(texts) => texts,
+            GoodTexts::Later { reading, read } => read.get_or_init(|| {
+                let handle = reading.lock().map(|mut h| h.take()).unwrap_or(None);
+                handle.and_then(|h| h.join().ok()).unwrap_or_default()
+            }),
+        }
+    }
 }
 
 impl State {
@@ -186,6 +221,9 @@ impl State {
     /// Embedded content must be free of errors (whoever built the binary can fix it);
     /// a folder starts with its good documents and logs each broken one.
     pub fn build(options: &BuildOptions) -> anyhow::Result<State> {
+        if let Some(root) = &options.index_cache {
+            return State::build_with_cache(options, root);
+        }
         let started = std::time::Instant::now();
         let files = options.source.read_all()?;
         tracing::debug!(
@@ -193,7 +231,94 @@ impl State {
             files = files.len(),
             "Inhalte gelesen"
         );
-        State::from_files(options, files, Vec::new(), options.index_cache.as_deref())
+        State::from_files(options, files, Vec::new(), None)
+    }
+
+    /// Builds the first state with the index cache in `root`. If the folder is listed
+    /// exactly as when an entry was filled (same paths, sizes, times and inodes), the
+    /// entry's fingerprint, parsed documents and index are used and no Markdown file
+    /// is read; otherwise the files are read and fingerprinted as without a cache.
+    fn build_with_cache(options: &BuildOptions, root: &Path) -> anyhow::Result<State> {
+        let cache = match IndexCache::new(root) {
+            Ok(cache) => cache,
+            Err(error) => {
+                tracing::warn!("Index-Zwischenspeicher nicht nutzbar: {error:#}");
+                let files = options.source.read_all()?;
+                return State::from_files(options, files, Vec::new(), None);
+            }
+        };
+        let started = std::time::Instant::now();
+        let listing = match &options.source {
+            ContentSource::Folder(dir) => Some(source::list_folder(dir)?),
+            ContentSource::Embedded => None,
+        };
+        let hit = listing
+            .as_ref()
+            .and_then(|listing| cache.find(listing))
+            .and_then(|(fingerprint, entry)| Some((fingerprint, entry.documents()?, entry)));
+        if let (Some((fingerprint, parsed, entry)), Some(listing)) = (hit, listing.as_ref()) {
+            let others = listing.read(|path| !library::is_markdown(path))?;
+            tracing::debug!(
+                millis = started.elapsed().as_millis(),
+                "Inhalte aus dem Zwischenspeicher gelesen"
+            );
+            let library = Library::from_parsed(parsed, others);
+            let mut state = State::assemble(
+                options,
+                fingerprint,
+                library,
+                Vec::new(),
+                Vec::new(),
+                |library| entry.index(library, options.threads, None, None, &fingerprint),
+            )?;
+            if options.reload {
+                state.good_texts = State::read_good_texts_later(&state.library, listing);
+            }
+            return Ok(state);
+        }
+        let files = match &listing {
+            Some(listing) => listing.read(|_| true)?,
+            None => options.source.read_all()?,
+        };
+        tracing::debug!(
+            millis = started.elapsed().as_millis(),
+            files = files.len(),
+            "Inhalte gelesen"
+        );
+        let cache = CacheUse {
+            cache: &cache,
+            listing: listing.as_ref(),
+        };
+        State::from_files(options, files, Vec::new(), Some(cache))
+    }
+
+    /// Reads the text files a reload falls back to in the background, as they were
+    /// when the folder was listed. A file changed since then has no fallback: a broken
+    /// edit saved while they are read (a fraction of a second for thousands of files)
+    /// hides its document until it is fixed, as at a start without the cache.
+    fn read_good_texts_later(library: &Library, listing: &Listing) -> GoodTexts {
+        let broken: std::collections::HashSet<String> =
+            library.errors.iter().map(|e| e.file.clone()).collect();
+        let listing = listing.clone();
+        let reading = std::thread::Builder::new()
+            .name("werkbank-texts".to_owned())
+            .spawn(move || {
+                listing
+                    .read_unchanged(|path| library::is_text_file(path) && !broken.contains(path))
+                    .into_iter()
+                    .map(|file| (file.path, file.bytes))
+                    .collect()
+            });
+        match reading {
+            Ok(handle) => GoodTexts::Later {
+                reading: std::sync::Mutex::new(Some(handle)),
+                read: OnceLock::new(),
+            },
+            Err(error) => {
+                tracing::warn!("Texte für Neuladen nicht gelesen: {error}");
+                GoodTexts::Ready(Texts::new())
+            }
+        }
     }
 
     /// Builds the next content version. A text file that is broken now and built
@@ -207,7 +332,7 @@ impl State {
                 continue;
             }
             if let Err(error) = library::validate_file(file)
-                && let Some(previous) = self.good_texts.get(&file.path)
+                && let Some(previous) = self.good_texts.get().get(&file.path)
             {
                 file.bytes = previous.clone();
                 kept.push(error);
@@ -221,19 +346,67 @@ impl State {
         options: &BuildOptions,
         files: Vec<SourceFile>,
         kept_previous: Vec<ContentError>,
-        index_cache: Option<&Path>,
+        cache: Option<CacheUse<'_>>,
     ) -> anyhow::Result<State> {
         let started = std::time::Instant::now();
         let fingerprint = Fingerprint::of(&files);
         // Without reloads nothing falls back to them: a large folder's text stays out
         // of memory.
-        let texts: Vec<(String, Cow<'static, [u8]>)> = files
+        let texts: Vec<SourceFile> = files
             .iter()
             .filter(|f| options.reload && library::is_text_file(&f.path))
-            .map(|f| (f.path.clone(), f.bytes.clone()))
+            .cloned()
             .collect();
-        let library = Library::build(files);
+        let (markdown, others): (Vec<SourceFile>, Vec<SourceFile>) = files
+            .into_iter()
+            .partition(|f| library::is_markdown(&f.path));
+        let entry = cache.as_ref().map(|c| c.cache.entry(&fingerprint));
+        // A folder's parsed documents are kept in the cache entry; the embedded demo
+        // is parsed in a moment and keeps its bodies in the binary.
+        let folder_entry = entry
+            .as_ref()
+            .filter(|_| cache.as_ref().is_some_and(|c| c.listing.is_some()));
+        let (parsed, stored) = match folder_entry.and_then(Entry::documents) {
+            Some(parsed) => (parsed, None),
+            None => {
+                let parsed = library::parse(&markdown);
+                let stored = folder_entry.map(|_| stored::encode(&parsed));
+                (parsed, stored)
+            }
+        };
+        drop(markdown);
+        let library = Library::from_parsed(parsed, others);
         tracing::debug!(millis = started.elapsed().as_millis(), "Inhalte gerendert");
+        State::assemble(
+            options,
+            fingerprint,
+            library,
+            texts,
+            kept_previous,
+            |library| match &entry {
+                Some(entry) => entry.index(
+                    library,
+                    options.threads,
+                    stored.as_deref(),
+                    cache.as_ref().and_then(|c| c.listing),
+                    &fingerprint,
+                ),
+                None => SearchIndex::build(library, options.threads),
+            },
+        )
+    }
+
+    /// Everything after reading and parsing: checks, layout values, the search index
+    /// (from `index`), pages, calendar.
+    fn assemble(
+        options: &BuildOptions,
+        fingerprint: Fingerprint,
+        library: Library,
+        texts: Vec<SourceFile>,
+        kept_previous: Vec<ContentError>,
+        index: impl FnOnce(&Library) -> anyhow::Result<SearchIndex>,
+    ) -> anyhow::Result<State> {
+        let started = std::time::Instant::now();
         if !library.errors.is_empty() {
             if options.source.is_strict() {
                 let list: Vec<String> = library.errors.iter().map(ToString::to_string).collect();
@@ -252,18 +425,15 @@ impl State {
         }
         let good_texts = texts
             .into_iter()
-            .filter(|(path, _)| !library.errors.iter().any(|e| &e.file == path))
+            .filter(|file| !library.errors.iter().any(|e| e.file == file.path))
+            .map(|file| (file.path, file.bytes))
             .collect();
         let mut chrome = Chrome::new(&library, options.notice.as_deref());
         chrome.content_version = Some(fingerprint.short());
         chrome.base_url = options.base_url.clone();
         let chrome_en = chrome.in_lang(Lang::En);
 
-        let index = match index_cache {
-            Some(root) => index_cache::build(&library, options.threads, root, &fingerprint),
-            None => SearchIndex::build(&library, options.threads),
-        }
-        .context("Suchindex")?;
+        let index = index(&library).context("Suchindex")?;
         let mut pages = page_slots(&library);
         for chrome in [&chrome, &chrome_en] {
             pages.insert(
@@ -305,7 +475,7 @@ impl State {
             pwa,
             fingerprint,
             kept_previous,
-            good_texts,
+            good_texts: GoodTexts::Ready(good_texts),
         })
     }
 

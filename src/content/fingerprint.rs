@@ -35,6 +35,16 @@ impl Fingerprint {
         Fingerprint(hasher.finalize().into())
     }
 
+    /// A fingerprint from its 32 bytes (as [`as_bytes`](Self::as_bytes) gave them).
+    pub fn from_bytes(bytes: [u8; 32]) -> Fingerprint {
+        Fingerprint(bytes)
+    }
+
+    /// The 32 bytes of the hash.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
     /// All 64 hex digits.
     pub fn hex(&self) -> String {
         self.0.iter().map(|b| format!("{b:02x}")).collect()

@@ -14,6 +14,10 @@ use std::sync::LazyLock;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
+use tantivy::directory::OwnedBytes;
+
+use super::stored::{Damaged, Reader, Stored, Writer};
+
 /// The rendered form of one Markdown body.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Rendered {
@@ -39,13 +43,15 @@ pub struct Rendered {
 }
 
 /// A document's Markdown body, kept to render its HTML from.
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 enum Source {
     /// Embedded content: the text in the binary itself.
     Embedded(&'static str),
     /// Read from a folder: the text, LZ4-compressed (about half its size; deflate
     /// saved a third more but took a quarter of a large folder's start-up).
     Compressed(Box<[u8]>),
+    /// The same, read back from the index cache: it stays in the cache file.
+    Stored(OwnedBytes),
 }
 
 impl Default for Source {
@@ -62,19 +68,27 @@ impl Source {
 
     /// The text.
     fn text(&self) -> std::borrow::Cow<'static, str> {
-        match self {
-            Source::Embedded(text) => std::borrow::Cow::Borrowed(text),
-            Source::Compressed(bytes) => {
-                let text = lz4_flex::decompress_size_prepended(bytes)
-                    .map_err(|e| e.to_string())
-                    .and_then(|b| String::from_utf8(b).map_err(|e| e.to_string()));
-                // Only a bug could make it fail: the bytes were compressed by `compress`.
-                std::borrow::Cow::Owned(text.unwrap_or_else(|error| {
-                    tracing::error!("gespeicherter Text unlesbar: {error}");
-                    String::new()
-                }))
-            }
-        }
+        let compressed = match self {
+            Source::Embedded(text) => return std::borrow::Cow::Borrowed(text),
+            Source::Compressed(bytes) => &bytes[..],
+            Source::Stored(bytes) => bytes.as_slice(),
+        };
+        let text = lz4_flex::decompress_size_prepended(compressed)
+            .map_err(|e| e.to_string())
+            .and_then(|b| String::from_utf8(b).map_err(|e| e.to_string()));
+        // Only a bug or a damaged cache file could make it fail: the bytes were
+        // compressed by `compress`.
+        std::borrow::Cow::Owned(text.unwrap_or_else(|error| {
+            tracing::error!("gespeicherter Text unlesbar: {error}");
+            String::new()
+        }))
+    }
+}
+
+/// Two sources are equal if they hold the same text, however they keep it.
+impl PartialEq for Source {
+    fn eq(&self, other: &Source) -> bool {
+        self.text() == other.text()
     }
 }
 
@@ -103,6 +117,59 @@ impl Rendered {
             text.push('\n');
         }
         text
+    }
+}
+
+impl Stored for Rendered {
+    fn put(&self, w: &mut Writer) {
+        let Rendered {
+            source,
+            base,
+            toc,
+            sections,
+            internal_links,
+            internal_link_lines,
+            images_without_alt,
+            images_without_alt_lines,
+        } = self;
+        match source {
+            Source::Compressed(bytes) => w.bytes(bytes),
+            Source::Stored(bytes) => w.bytes(bytes.as_slice()),
+            // Read back, it is a compressed body like any other.
+            Source::Embedded(text) => w.bytes(&lz4_flex::compress_prepend_size(text.as_bytes())),
+        }
+        base.put(w);
+        toc.put(w);
+        sections.put(w);
+        internal_links.put(w);
+        internal_link_lines.put(w);
+        images_without_alt.put(w);
+        images_without_alt_lines.put(w);
+    }
+
+    fn take(r: &mut Reader<'_>) -> Result<Self, Damaged> {
+        Ok(Rendered {
+            source: {
+                let bytes = r.shared_bytes()?;
+                // The text's length leads the compressed bytes; a damaged length must not
+                // make a first page view reserve gigabytes.
+                let len = bytes
+                    .as_slice()
+                    .first_chunk::<4>()
+                    .map(|n| u32::from_le_bytes(*n));
+                if len.is_none_or(|len| u64::from(len) > super::source::MAX_FILE_BYTES) {
+                    return Err(Damaged("Textlänge unmöglich"));
+                }
+                Source::Stored(bytes)
+            },
+            base: Stored::take(r)?,
+            toc: Stored::take(r)?,
+            sections: Stored::take(r)?,
+            internal_links: Stored::take(r)?,
+            internal_link_lines: Stored::take(r)?,
+            images_without_alt: Stored::take(r)?,
+            images_without_alt_lines: Stored::take(r)?,
+        })
     }
 }
 

@@ -9,6 +9,7 @@ pub mod markdown;
 pub mod model;
 pub mod site;
 pub mod source;
+pub mod stored;
 
 use std::fmt;
 
@@ -43,7 +44,7 @@ impl ContentError {
 }
 
 /// A Markdown document: its URL, front matter and rendered body.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Document {
     /// Path relative to the content root, e.g. `tischler/gesellenpruefung.md`.
     pub file: String,

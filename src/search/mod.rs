@@ -22,11 +22,13 @@ use std::sync::Arc;
 use anyhow::Context;
 use rayon::prelude::*;
 use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::directory::OwnedBytes;
 use tantivy::schema::{FAST, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 
 use crate::content::Kind;
+use crate::content::stored;
 use crate::library::Library;
 use collector::{DocFacets, FacetedTopDocs, Filter, kind_index};
 pub use query::ParsedQuery;
@@ -173,6 +175,24 @@ fn read_lexicon(dir: &std::path::Path) -> Option<compound::Lexicon> {
     lexicon
 }
 
+/// The section layouts' file in an index folder, and its first line.
+const LAYOUTS_FILE: &str = "werkbank-layouts.bin";
+const LAYOUTS_MAGIC: &[u8] = b"werkbank-layouts-1\n";
+
+/// The section layouts kept beside a cached index, one per document; `None` (and a
+/// warning) if the file is missing, damaged or made for another number of documents.
+fn read_layouts(dir: &std::path::Path, documents: usize) -> Option<Vec<sections::Layout>> {
+    let file = dir.join(LAYOUTS_FILE);
+    let layouts = std::fs::read(&file)
+        .ok()
+        .and_then(|bytes| stored::decode_all(LAYOUTS_MAGIC, &OwnedBytes::new(bytes)).ok())
+        .filter(|layouts: &Vec<sections::Layout>| layouts.len() == documents);
+    if layouts.is_none() {
+        tracing::warn!(file = %file.display(), "Abschnitte im Zwischenspeicher unbrauchbar, werden neu gezählt");
+    }
+    layouts
+}
+
 /// The search index of one library.
 pub struct SearchIndex {
     reader: IndexReader,
@@ -314,14 +334,25 @@ impl SearchIndex {
             "Suchindex geschrieben"
         );
         drop(texts);
-        let layouts: Vec<sections::Layout> = library
-            .documents
-            .par_iter()
-            .map(|d| {
-                let body = BodyParts::of(d);
-                sections::Layout::new(&d.rendered.sections, &body.parts, &body.sections)
-            })
-            .collect();
+        let cached = match storage {
+            Storage::Open(dir) => read_layouts(dir, library.documents.len()),
+            _ => None,
+        };
+        let layouts: Vec<sections::Layout> = cached.unwrap_or_else(|| {
+            library
+                .documents
+                .par_iter()
+                .map(|d| {
+                    let body = BodyParts::of(d);
+                    sections::Layout::new(&d.rendered.sections, &body.parts, &body.sections)
+                })
+                .collect()
+        });
+        if let Storage::Build(dir) = storage {
+            let file = dir.join(LAYOUTS_FILE);
+            std::fs::write(&file, stored::encode_all(LAYOUTS_MAGIC, &layouts))
+                .with_context(|| format!("{} schreiben", file.display()))?;
+        }
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)

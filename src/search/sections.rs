@@ -15,6 +15,7 @@
 
 use super::snippet;
 use crate::content::markdown::TextSection;
+use crate::content::stored::{Damaged, Reader, Stored, Writer};
 
 /// Sections shown under one hit.
 pub const SECTIONS_PER_HIT: usize = 2;
@@ -134,6 +135,50 @@ impl Layout {
         scored.sort_by(|a, b| b.score.cmp(&a.score).then(a.section.cmp(&b.section)));
         scored.truncate(SECTIONS_PER_HIT);
         scored
+    }
+}
+
+/// Layouts are kept beside a cached index: counting the words of every document
+/// again was a tenth of a cached restart.
+impl Stored for Layout {
+    fn put(&self, w: &mut Writer) {
+        let Layout { spans, linked } = self;
+        linked.put(w);
+        // The same form as a `Vec<Span>`, which `take` reads.
+        w.usize(spans.len());
+        for span in spans.iter() {
+            span.put(w);
+        }
+    }
+
+    fn take(r: &mut Reader<'_>) -> Result<Self, Damaged> {
+        let linked = bool::take(r)?;
+        let spans: Vec<Span> = Vec::take(r)?;
+        Ok(Layout {
+            spans: spans.into(),
+            linked,
+        })
+    }
+}
+
+impl Stored for Span {
+    fn put(&self, w: &mut Writer) {
+        let Span {
+            part,
+            start,
+            heading_words,
+        } = self;
+        part.put(w);
+        start.put(w);
+        heading_words.put(w);
+    }
+
+    fn take(r: &mut Reader<'_>) -> Result<Self, Damaged> {
+        Ok(Span {
+            part: Stored::take(r)?,
+            start: Stored::take(r)?,
+            heading_words: Stored::take(r)?,
+        })
     }
 }
 

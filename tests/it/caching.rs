@@ -3,10 +3,13 @@
 
 use std::io::Read;
 
+use tantivy::directory::OwnedBytes;
 use werkbank::config::ServeConfig;
 use werkbank::content::ContentSource;
+use werkbank::content::source::SETTLE;
+use werkbank::content::stored;
 
-use crate::helpers::{TestApp, fixture_dir, spawn, spawn_embedded};
+use crate::helpers::{TestApp, copy_tree, fixture_dir, spawn, spawn_embedded};
 
 const DOCUMENT: &str = "/aktuelles/stoerung-it-systeme";
 
@@ -267,4 +270,115 @@ async fn an_unusable_index_cache_does_not_stop_the_start() {
     .await;
     assert!(!app.hit_urls("Säge").await.is_empty());
     assert_eq!(std::fs::read_to_string(&blocked).unwrap(), "kein Ordner");
+}
+
+/// A copy of the fixture site whose files are old enough for their stamps to be
+/// trusted (see `content::source::SETTLE`).
+async fn settled_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture_dir(), dir.path());
+    tokio::time::sleep(SETTLE + std::time::Duration::from_millis(200)).await;
+    dir
+}
+
+/// Replaces the parsed documents kept in a cache entry by a copy with one title
+/// changed, written the way werkbank writes (a new file renamed into place).
+fn mark_stored_title(entry: &std::path::Path, url: &str, title: &str) {
+    let file = entry.join("werkbank-documents.bin");
+    let bytes = OwnedBytes::new(std::fs::read(&file).expect("the parsed documents are kept"));
+    let mut parsed = stored::decode(&bytes).unwrap();
+    let doc = parsed
+        .iter_mut()
+        .flatten()
+        .find(|d| d.url == url)
+        .expect("the document is stored");
+    doc.meta.title = title.to_owned();
+    let temp = entry.join("documents.neu");
+    std::fs::write(&temp, stored::encode(&parsed)).unwrap();
+    std::fs::rename(&temp, &file).unwrap();
+}
+
+const SAEGEN: &str = "/holz/saegen";
+
+#[tokio::test]
+async fn a_restart_with_unchanged_files_uses_the_parsed_documents_of_the_cache() {
+    let content = settled_copy().await;
+    let cache = tempfile::tempdir().unwrap();
+    let config = |reload: bool| ServeConfig {
+        source: ContentSource::Folder(content.path().to_owned()),
+        index_cache: Some(cache.path().to_path_buf()),
+        reload,
+        ..ServeConfig::for_tests()
+    };
+    let first = spawn(config(false)).await;
+    let expected = first.hit_urls("Säge").await;
+    assert!(first.text(SAEGEN).await.1.contains("Sägen und Fräsen"));
+    let health = first.json("/healthz").await;
+    let filled = entries(cache.path());
+    assert_eq!(filled.len(), 1, "{filled:?}");
+    assert!(filled[0].join("werkbank-listing.bin").is_file());
+
+    // Nothing changed: the restart takes the stored documents (marked here, so that
+    // we can tell), and the fingerprint, errors and search are those of the folder.
+    mark_stored_title(&filled[0], SAEGEN, "Aus dem Zwischenspeicher");
+    let second = spawn(config(false)).await;
+    assert!(
+        second
+            .text(SAEGEN)
+            .await
+            .1
+            .contains("Aus dem Zwischenspeicher")
+    );
+    let again = second.json("/healthz").await;
+    assert_eq!(again["content_version"], health["content_version"]);
+    assert_eq!(again["broken_files"], health["broken_files"]);
+    assert_eq!(again["documents"], health["documents"]);
+    assert_eq!(second.hit_urls("Säge").await, expected);
+
+    // A changed file is read and parsed again: never the stored copy.
+    let file = content.path().join("holz/saegen.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("Sägen und Fräsen", "Frisch bearbeitet")).unwrap();
+    // Settled again, so that only its stamp tells the change.
+    tokio::time::sleep(SETTLE + std::time::Duration::from_millis(200)).await;
+    let third = spawn(config(false)).await;
+    let (_, page) = third.text(SAEGEN).await;
+    assert!(page.contains("Frisch bearbeitet"), "{page}");
+    assert_ne!(
+        third.json("/healthz").await["content_version"],
+        health["content_version"]
+    );
+}
+
+#[tokio::test]
+async fn after_a_start_from_the_cache_a_broken_edit_keeps_the_last_good_version() {
+    let content = settled_copy().await;
+    let cache = tempfile::tempdir().unwrap();
+    let config = |reload: bool| ServeConfig {
+        source: ContentSource::Folder(content.path().to_owned()),
+        index_cache: Some(cache.path().to_path_buf()),
+        reload,
+        reload_debounce: std::time::Duration::from_millis(50),
+        ..ServeConfig::for_tests()
+    };
+    drop(spawn(config(false)).await);
+    // This start reads no Markdown file; the texts a reload falls back to are read
+    // in the background.
+    let app = spawn(config(true)).await;
+    // Those of the few files of this folder are read in a moment.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let broken_before = app.json("/healthz").await["broken_files"].as_u64().unwrap();
+    let file = content.path().join("holz/saegen.md");
+    std::fs::write(&file, "---\ntitle: [kaputt\n---\nText\n").unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while app.json("/healthz").await["broken_files"].as_u64().unwrap() == broken_before {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the broken file was never noticed"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let (status, page) = app.text(SAEGEN).await;
+    assert_eq!(status, 200, "the last good version is still served");
+    assert!(page.contains("Sägen und Fräsen"));
 }
