@@ -210,9 +210,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/api/v1/suggest",
             web::route().guard(read()).to(handlers::suggest_api),
         )
-        .route(
-            "/assets/{name}",
-            web::route().guard(read()).to(handlers::asset),
+        // Routes with a variable segment sit in a scope of their fixed prefix: actix
+        // matches a variable route with a regular expression, and every document page
+        // (the default service) used to run all of them (5 % of a page's time).
+        .service(
+            web::scope("/assets").route("/{name}", web::route().guard(read()).to(handlers::asset)),
         )
         .route(
             "/termine",
@@ -222,14 +224,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/termine.ics",
             web::route().guard(read()).to(calendar::all_ics),
         )
-        .route(
-            "/termine/{file}",
+        .service(web::scope("/termine").route(
+            "/{file}",
             web::route().guard(read()).to(calendar::trade_ics),
-        )
-        .route(
-            "/termin/{file}",
+        ))
+        .service(web::scope("/termin").route(
+            "/{file}",
             web::route().guard(read()).to(calendar::event_ics),
-        )
+        ))
         .route(
             "/hinweise",
             web::route().guard(read()).to(calendar::notices_page),
@@ -261,10 +263,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             crate::views::MANIFEST_URL,
             web::route().guard(read()).to(handlers::manifest),
         )
-        .route(
-            "/api/v1/offline/{gewerk}",
+        .service(web::scope("/api/v1/offline").route(
+            "/{gewerk}",
             web::route().guard(read()).to(handlers::offline_bundle),
-        )
+        ))
         .route("/healthz", web::route().guard(read()).to(ops::healthz))
         .route("/metrics", web::route().guard(read()).to(ops::metrics))
         .route(
