@@ -98,7 +98,6 @@ impl Application {
             reload: config.reload,
         };
         let state = State::build(&options)?;
-        crate::memory::release();
         tracing::info!(
             content = %config.source.describe(),
             documents = state.library.documents.len(),
@@ -112,9 +111,12 @@ impl Application {
             .with_context(|| format!("Adresse {} ist nicht verfügbar", config.bind))?;
         let address: SocketAddr = listener.local_addr()?;
         let shared = web::Data::new(Shared::new(state));
-        // Spelling corrections and suggestions are built beside the first requests.
+        // Spelling corrections and suggestions are built beside the first requests,
+        // and the heap the build freed is returned there too (a few milliseconds that
+        // the first answer need not wait for).
         let warming = shared.clone();
         std::thread::spawn(move || {
+            crate::memory::release();
             let state = warming.load();
             state.index.warm(&state.library);
             drop(state);
