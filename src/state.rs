@@ -350,13 +350,6 @@ impl State {
     ) -> anyhow::Result<State> {
         let started = std::time::Instant::now();
         let fingerprint = Fingerprint::of(&files);
-        // Without reloads nothing falls back to them: a large folder's text stays out
-        // of memory.
-        let texts: Vec<SourceFile> = files
-            .iter()
-            .filter(|f| options.reload && library::is_text_file(&f.path))
-            .cloned()
-            .collect();
         let (markdown, others): (Vec<SourceFile>, Vec<SourceFile>) = files
             .into_iter()
             .partition(|f| library::is_markdown(&f.path));
@@ -374,7 +367,14 @@ impl State {
                 (parsed, stored)
             }
         };
-        drop(markdown);
+        // The text files a reload falls back to. Without reloads nothing does: a large
+        // folder's text stays out of memory.
+        let texts: Vec<SourceFile> = if options.reload {
+            let settings = others.iter().filter(|f| library::is_text_file(&f.path));
+            settings.cloned().chain(markdown).collect()
+        } else {
+            Vec::new()
+        };
         let library = Library::from_parsed(parsed, others);
         tracing::debug!(millis = started.elapsed().as_millis(), "Inhalte gerendert");
         State::assemble(
