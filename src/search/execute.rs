@@ -239,21 +239,35 @@ impl<'a> SegmentScorer<'a> {
     /// One term in every weighted field: the best field's score plus [`TIE_BREAKER`]
     /// times the others'. `in_body` sees each document that has it in the body.
     fn best_field(&self, text: &str, in_body: &mut dyn FnMut(DocId)) -> tantivy::Result<Postings> {
-        let mut merged: Vec<(DocId, Score, Score)> = Vec::new();
+        let mut lists: Vec<Postings> = Vec::with_capacity(3);
         for (field, boost) in self.fields.weighted_fields() {
             let mut postings = self.term(field, text)?;
             if field == self.fields.body {
                 postings.iter().for_each(|&(doc, _)| in_body(doc));
             }
             scale(&mut postings, boost);
-            merged = merge(&merged, &postings, |(doc, max, sum), score| {
-                (doc, max.max(score), sum + score)
-            });
+            if !postings.is_empty() {
+                lists.push(postings);
+            }
         }
-        Ok(merged
-            .into_iter()
-            .map(|(doc, max, sum)| (doc, max + (sum - max) * TIE_BREAKER))
-            .collect())
+        // Most terms are in one field only (the body): their list is the result.
+        Ok(match lists.len() {
+            0 => Vec::new(),
+            1 => lists.pop().unwrap_or_default(),
+            2 => best_of_two(&lists[0], &lists[1]),
+            _ => {
+                let mut merged: Vec<(DocId, Score, Score)> = Vec::new();
+                for list in &lists {
+                    merged = merge(&merged, list, |(doc, max, sum), score| {
+                        (doc, max.max(score), sum + score)
+                    });
+                }
+                merged
+                    .into_iter()
+                    .map(|(doc, max, sum)| (doc, max + (sum - max) * TIE_BREAKER))
+                    .collect()
+            }
+        })
     }
 
     /// A quoted phrase: its best field (no share of the others).
@@ -376,6 +390,37 @@ fn intersect(a: &[(DocId, Score)], b: &[(DocId, Score)]) -> Postings {
             }
         }
     }
+    out
+}
+
+/// The documents in either of two fields' lists, each with its best field's score plus
+/// [`TIE_BREAKER`] times the other's: what [`merge`] and the final step of
+/// [`SegmentScorer::best_field`] give for two lists, in one pass.
+fn best_of_two(a: &[(DocId, Score)], b: &[(DocId, Score)]) -> Postings {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        let ((doc_a, score_a), (doc_b, score_b)) = (a[i], b[j]);
+        match doc_a.cmp(&doc_b) {
+            std::cmp::Ordering::Less => {
+                out.push((doc_a, score_a));
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push((doc_b, score_b));
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                // Spelled as the general case computes it, to the last bit.
+                let (max, sum) = (score_a.max(score_b), score_a + score_b);
+                out.push((doc_a, max + (sum - max) * TIE_BREAKER));
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
     out
 }
 

@@ -467,18 +467,22 @@ impl SearchIndex {
             .iter()
             .skip((page - 1) * per_page)
             .take(per_page);
+        let shown: Vec<_> = shown.collect();
         let terms = snippet::Terms::of(&parsed);
-        let mut reader = snippet::PositionReader::new(&terms, &searcher, self.body);
-        let hits = shown
-            .map(|ranked| {
+        let positions = if terms.is_empty() {
+            vec![Vec::new(); shown.len()]
+        } else {
+            let addresses: Vec<tantivy::DocAddress> =
+                shown.iter().map(|ranked| ranked.address).collect();
+            snippet::PositionReader::new(&terms, &searcher, self.body).read(&addresses)?
+        };
+        let hits: Vec<Hit> = shown
+            .into_iter()
+            .zip(positions)
+            .map(|(ranked, positions)| {
                 let doc = ranked.doc as usize;
                 let document = &library.documents[doc];
                 let layout = &self.layouts[doc];
-                let positions = if terms.is_empty() {
-                    Vec::new()
-                } else {
-                    reader.read(ranked.address)?
-                };
                 let best = layout.best(&document.rendered.sections, &positions);
                 let sections = best
                     .iter()
@@ -491,14 +495,14 @@ impl SearchIndex {
                 // The snippet comes from the best section if there is one, so that
                 // it shows what the section link leads to.
                 let section = best.first().map(|m| m.section);
-                Ok(Hit {
+                Hit {
                     doc,
                     score: ranked.score,
                     snippet: snippet_of(document, layout, &positions, section),
                     sections,
-                })
+                }
             })
-            .collect::<anyhow::Result<Vec<Hit>>>()?;
+            .collect();
 
         let facets = Facets {
             trade: self

@@ -13,10 +13,7 @@
 //! field, split into the same words; the callers pass it as a list of parts whose
 //! boundaries fall between words.
 
-use std::sync::Arc;
-
-use tantivy::index::InvertedIndexReader;
-use tantivy::postings::{Postings, TermInfo};
+use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocSet, Searcher, SegmentOrdinal, Term};
 
@@ -71,21 +68,14 @@ impl Terms {
     }
 }
 
-/// Reads where the query's terms occur in shown documents; the terms are looked up in
-/// a segment's dictionary once, not once per document.
+/// Reads where the query's terms occur in shown documents. The documents are visited
+/// in index order, so that each term's posting list is opened once per segment and
+/// only ever moves forward (opening one per document and term was a twentieth of a
+/// search).
 pub struct PositionReader<'a> {
     terms: &'a Terms,
     searcher: &'a Searcher,
     field: Field,
-    segment: Option<SegmentTerms>,
-    positions: Vec<u32>,
-}
-
-/// The terms' dictionary entries in one segment.
-struct SegmentTerms {
-    ord: SegmentOrdinal,
-    inverted: Arc<InvertedIndexReader>,
-    infos: Vec<Option<TermInfo>>,
 }
 
 impl<'a> PositionReader<'a> {
@@ -95,60 +85,73 @@ impl<'a> PositionReader<'a> {
             terms,
             searcher,
             field,
-            segment: None,
-            positions: Vec::new(),
         }
     }
 
-    /// Where the terms occur in one indexed document: (word position, query word),
-    /// sorted by position.
-    pub fn read(&mut self, address: DocAddress) -> tantivy::Result<Vec<(u32, usize)>> {
-        if self
-            .segment
-            .as_ref()
-            .is_none_or(|s| s.ord != address.segment_ord)
-        {
-            let inverted = self
-                .searcher
-                .segment_reader(address.segment_ord)
-                .inverted_index(self.field)?;
-            let infos = self
-                .terms
-                .0
-                .iter()
-                .map(|(term, _)| inverted.get_term_info(&Term::from_field_text(self.field, term)))
-                .collect::<std::io::Result<_>>()?;
-            self.segment = Some(SegmentTerms {
-                ord: address.segment_ord,
-                inverted,
-                infos,
-            });
-        }
-        let Some(segment) = &self.segment else {
-            return Ok(Vec::new());
-        };
-        let mut found = Vec::new();
-        for ((_, word), info) in self.terms.0.iter().zip(&segment.infos) {
-            let Some(info) = info else {
+    /// Where the terms occur in each of the documents: (word position, query word),
+    /// sorted by position; one list per document, in the order given.
+    pub fn read(&self, addresses: &[DocAddress]) -> tantivy::Result<Vec<Vec<(u32, usize)>>> {
+        let mut order: Vec<usize> = (0..addresses.len()).collect();
+        order.sort_unstable_by_key(|&i| (addresses[i].segment_ord, addresses[i].doc_id));
+        let mut found = vec![Vec::new(); addresses.len()];
+        let mut segment: Option<(SegmentOrdinal, Vec<Option<SegmentPostings>>)> = None;
+        let mut positions = Vec::new();
+        for i in order {
+            let address = addresses[i];
+            if segment
+                .as_ref()
+                .is_none_or(|(ord, _)| *ord != address.segment_ord)
+            {
+                segment = Some((address.segment_ord, self.open(address.segment_ord)?));
+            }
+            let Some((_, lists)) = segment.as_mut() else {
                 continue;
             };
-            let mut postings = segment
-                .inverted
-                .read_postings_from_terminfo(info, IndexRecordOption::WithFreqsAndPositions)?;
-            // A fresh posting list stands on its first document and only seeks forward.
-            if postings.doc() > address.doc_id || postings.seek(address.doc_id) != address.doc_id {
-                continue;
+            let doc = address.doc_id;
+            let matches = &mut found[i];
+            for ((_, word), postings) in self.terms.0.iter().zip(lists.iter_mut()) {
+                let Some(postings) = postings else {
+                    continue;
+                };
+                // Documents come in increasing order: a list past this one (or at its
+                // end) does not have it.
+                if postings.doc() > doc || postings.seek(doc) != doc {
+                    continue;
+                }
+                positions.clear();
+                postings.positions(&mut positions);
+                matches.extend(positions.iter().map(|&p| (p, *word)));
+                if matches.len() >= MAX_MATCHES {
+                    break;
+                }
             }
-            self.positions.clear();
-            postings.positions(&mut self.positions);
-            found.extend(self.positions.iter().map(|&p| (p, *word)));
-            if found.len() >= MAX_MATCHES {
-                break;
-            }
+            matches.sort_unstable();
+            matches.dedup_by_key(|(p, _)| *p);
         }
-        found.sort_unstable();
-        found.dedup_by_key(|(p, _)| *p);
         Ok(found)
+    }
+
+    /// Each term's posting list in a segment, with positions (`None` for a term the
+    /// segment does not have).
+    fn open(&self, ord: SegmentOrdinal) -> tantivy::Result<Vec<Option<SegmentPostings>>> {
+        let inverted = self
+            .searcher
+            .segment_reader(ord)
+            .inverted_index(self.field)?;
+        self.terms
+            .0
+            .iter()
+            .map(|(term, _)| {
+                let term = Term::from_field_text(self.field, term);
+                match inverted.get_term_info(&term)? {
+                    Some(info) => Ok(Some(inverted.read_postings_from_terminfo(
+                        &info,
+                        IndexRecordOption::WithFreqsAndPositions,
+                    )?)),
+                    None => Ok(None),
+                }
+            })
+            .collect()
     }
 }
 
@@ -357,6 +360,41 @@ mod tests {
             }
             None => Vec::new(),
         }
+    }
+
+    #[test]
+    fn positions_of_many_documents_are_those_of_each_alone() {
+        use tantivy::schema::{Schema, TEXT};
+        let mut builder = Schema::builder();
+        let body = builder.add_text_field("body", TEXT);
+        let index = tantivy::Index::create_in_ram(builder.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let texts = [
+            "säge und hobel",
+            "der hobel",
+            "nichts davon",
+            "hobel hobel säge",
+            "eine säge",
+        ];
+        for text in texts {
+            writer.add_document(tantivy::doc!(body => text)).unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let terms = Terms(vec![("säge".to_owned(), 0), ("hobel".to_owned(), 1)]);
+        let reader = PositionReader::new(&terms, &searcher, body);
+        let address = |doc| DocAddress::new(0, doc);
+        // Shown hits come by score, not in index order.
+        let shown = [address(3), address(0), address(4), address(2), address(1)];
+        let together = reader.read(&shown).unwrap();
+        let alone: Vec<_> = shown
+            .iter()
+            .map(|&a| reader.read(&[a]).unwrap().remove(0))
+            .collect();
+        assert_eq!(together, alone);
+        assert_eq!(together[0], [(0, 1), (1, 1), (2, 0)]);
+        assert_eq!(together[3], []);
+        assert_eq!(together[4], [(1, 1)]);
     }
 
     #[test]
