@@ -8,7 +8,9 @@
 //! Every read is bounds-checked and every string is checked to be UTF-8: a damaged or
 //! truncated file is an error (the cache entry is then rebuilt), never a panic.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasher, Hash};
 
 use rayon::prelude::*;
 use tantivy::directory::OwnedBytes;
@@ -42,6 +44,33 @@ pub fn encode(parsed: &[Parsed]) -> Vec<u8> {
 /// Reads back what [`encode`] wrote. The documents' bodies stay in `file`.
 pub fn decode(file: &OwnedBytes) -> Result<Vec<Parsed>, Damaged> {
     decode_all(MAGIC, file)
+}
+
+/// A file of one value behind the line `magic`.
+pub(crate) fn encode_one<T: Stored>(magic: &[u8], value: &T) -> Vec<u8> {
+    let mut w = Writer(magic.to_vec());
+    value.put(&mut w);
+    w.0
+}
+
+/// Reads back what [`encode_one`] wrote with the same `magic`: all of `bytes`, or an
+/// error.
+pub(crate) fn decode_one<T: Stored>(magic: &[u8], bytes: &[u8]) -> Result<T, Damaged> {
+    if !bytes.starts_with(magic) {
+        return Err(Damaged("unbekanntes Format"));
+    }
+    let mut r = Reader {
+        file: bytes,
+        owner: None,
+        at: magic.len(),
+        end: bytes.len(),
+    };
+    let value = T::take(&mut r)?;
+    if r.is_done() {
+        Ok(value)
+    } else {
+        Err(Damaged("Daten nach dem Ende"))
+    }
 }
 
 /// A file of `values` behind the line `magic`. Each value is encoded on its own (on
@@ -134,7 +163,10 @@ impl Writer {
 /// Reads values from a stored file, front to back.
 pub(crate) struct Reader<'a> {
     /// The whole file.
-    file: &'a OwnedBytes,
+    file: &'a [u8],
+    /// The file as shared bytes, if it is held that way: then byte strings can stay in
+    /// it (see [`Reader::shared_bytes`]).
+    owner: Option<&'a OwnedBytes>,
     /// The next byte to read.
     at: usize,
     /// Where this reader's part of the file ends.
@@ -145,7 +177,8 @@ impl<'a> Reader<'a> {
     /// Reads `file[range]`.
     fn new(file: &'a OwnedBytes, range: std::ops::Range<usize>) -> Reader<'a> {
         Reader {
-            file,
+            file: file.as_slice(),
+            owner: Some(file),
             at: range.start,
             end: range.end,
         }
@@ -165,7 +198,7 @@ impl<'a> Reader<'a> {
 
     pub(crate) fn take(&mut self, len: usize) -> Result<&'a [u8], Damaged> {
         let span = self.span(len)?;
-        Ok(&self.file.as_slice()[span])
+        Ok(&self.file[span])
     }
 
     pub(crate) fn u64(&mut self) -> Result<u64, Damaged> {
@@ -195,7 +228,10 @@ impl<'a> Reader<'a> {
     pub(crate) fn shared_bytes(&mut self) -> Result<OwnedBytes, Damaged> {
         let len = self.usize()?;
         let span = self.span(len)?;
-        Ok(self.file.slice(span))
+        Ok(match self.owner {
+            Some(owner) => owner.slice(span),
+            None => OwnedBytes::new(self.file[span].to_vec()),
+        })
     }
 }
 
@@ -311,6 +347,45 @@ impl<T: Stored> Stored for Vec<T> {
             values.push(T::take(r)?);
         }
         Ok(values)
+    }
+}
+
+impl<T: Stored> Stored for Box<[T]> {
+    fn put(&self, w: &mut Writer) {
+        // The same form as a `Vec<T>`, which `take` reads.
+        w.usize(self.len());
+        for value in self.iter() {
+            value.put(w);
+        }
+    }
+
+    fn take(r: &mut Reader<'_>) -> Result<Self, Damaged> {
+        Ok(Vec::take(r)?.into_boxed_slice())
+    }
+}
+
+impl<K: Stored + Eq + Hash, V: Stored, S: BuildHasher + Default> Stored for HashMap<K, V, S> {
+    fn put(&self, w: &mut Writer) {
+        w.usize(self.len());
+        for (key, value) in self {
+            key.put(w);
+            value.put(w);
+        }
+    }
+
+    fn take(r: &mut Reader<'_>) -> Result<Self, Damaged> {
+        let len = r.usize()?;
+        // Every stored entry takes at least one byte.
+        if len > r.end - r.at {
+            return Err(Damaged("Tabelle zu lang"));
+        }
+        // Grown as entries are read, not reserved from a length that may be damaged.
+        let mut map = HashMap::default();
+        for _ in 0..len {
+            let key = K::take(r)?;
+            map.insert(key, V::take(r)?);
+        }
+        Ok(map)
     }
 }
 

@@ -18,10 +18,11 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use foldhash::{HashMap, HashMapExt};
-
 use tantivy::tokenizer::{
     LowerCaser, SimpleTokenizer, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
 };
+
+use crate::content::stored::{self, Damaged, Reader, Stored, Writer};
 
 /// Shortest part a compound may be split into: shorter "words" (`bei`, `ein`, `art`)
 /// match inside too many unrelated words.
@@ -41,42 +42,7 @@ const DERIVATIONS: &[&str] = &["innen", "erei", "in", "ei"];
 const BASE_WORDS: &str = include_str!("grundwoerter.txt");
 
 /// The first bytes of a lexicon file, with the format's version.
-const FILE_MAGIC: &[u8] = b"werkbank-lexicon-1\n";
-
-fn put_len(out: &mut Vec<u8>, len: usize) {
-    out.extend_from_slice(&(len as u32).to_le_bytes());
-}
-
-fn put_str(out: &mut Vec<u8>, text: &str) {
-    put_len(out, text.len());
-    out.extend_from_slice(text.as_bytes());
-}
-
-/// Reads a lexicon file front to back; every read checks the length left.
-struct Reader<'a>(&'a [u8]);
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        if n > self.0.len() {
-            return None;
-        }
-        let (head, rest) = self.0.split_at(n);
-        self.0 = rest;
-        Some(head)
-    }
-
-    /// A length or count; a count larger than the bytes left cannot be right (each
-    /// entry takes at least a byte), so no huge allocation follows from a bad file.
-    fn len(&mut self) -> Option<usize> {
-        let len = u32::from_le_bytes(self.take(4)?.try_into().ok()?) as usize;
-        (len <= self.0.len()).then_some(len)
-    }
-
-    fn string(&mut self) -> Option<String> {
-        let len = self.len()?;
-        String::from_utf8(self.take(len)?.to_vec()).ok()
-    }
-}
+const FILE_MAGIC: &[u8] = b"werkbank-lexicon-2\n";
 
 /// Word counts of some texts, and the first spelling of each folded word.
 #[derive(Default)]
@@ -124,6 +90,28 @@ pub struct Lexicon {
     /// For folded words that the content spells with umlauts or ß: that spelling.
     display: HashMap<String, String>,
     splits: HashMap<String, Box<[String]>>,
+}
+
+/// The lexicon's file beside a cached index (see [`Lexicon::to_bytes`]).
+impl Stored for Lexicon {
+    fn put(&self, w: &mut Writer) {
+        let Lexicon {
+            words,
+            display,
+            splits,
+        } = self;
+        words.put(w);
+        display.put(w);
+        splits.put(w);
+    }
+
+    fn take(r: &mut Reader<'_>) -> Result<Self, Damaged> {
+        Ok(Lexicon {
+            words: Stored::take(r)?,
+            display: Stored::take(r)?,
+            splits: Stored::take(r)?,
+        })
+    }
 }
 
 impl Lexicon {
@@ -209,59 +197,13 @@ impl Lexicon {
     /// Counting and splitting the words of a large folder takes longer than the rest
     /// of opening a cached index.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.words.len() * 16);
-        out.extend_from_slice(FILE_MAGIC);
-        put_len(&mut out, self.words.len());
-        for (word, count) in &self.words {
-            put_str(&mut out, word);
-            out.extend_from_slice(&count.to_le_bytes());
-        }
-        put_len(&mut out, self.display.len());
-        for (folded, spelling) in &self.display {
-            put_str(&mut out, folded);
-            put_str(&mut out, spelling);
-        }
-        put_len(&mut out, self.splits.len());
-        for (word, parts) in &self.splits {
-            put_str(&mut out, word);
-            put_len(&mut out, parts.len());
-            for part in parts {
-                put_str(&mut out, part);
-            }
-        }
-        out
+        stored::encode_one(FILE_MAGIC, self)
     }
 
     /// Reads what [`Lexicon::to_bytes`] wrote; `None` for anything else (a damaged or
     /// foreign file), never a panic.
     pub fn from_bytes(bytes: &[u8]) -> Option<Lexicon> {
-        let mut input = Reader(bytes.strip_prefix(FILE_MAGIC)?);
-        let count = input.len()?;
-        let mut words = HashMap::with_capacity(count);
-        for _ in 0..count {
-            let word = input.string()?;
-            let frequency = u32::from_le_bytes(input.take(4)?.try_into().ok()?);
-            words.insert(word, frequency);
-        }
-        let count = input.len()?;
-        let mut display = HashMap::with_capacity(count);
-        for _ in 0..count {
-            display.insert(input.string()?, input.string()?);
-        }
-        let count = input.len()?;
-        let mut splits = HashMap::with_capacity(count);
-        for _ in 0..count {
-            let word = input.string()?;
-            let parts = (0..input.len()?)
-                .map(|_| input.string())
-                .collect::<Option<Box<[String]>>>()?;
-            splits.insert(word, parts);
-        }
-        input.0.is_empty().then_some(Lexicon {
-            words,
-            display,
-            splits,
-        })
+        stored::decode_one(FILE_MAGIC, bytes).ok()
     }
 
     /// How often a folded word occurs (0 if unknown).
@@ -586,7 +528,7 @@ mod tests {
         longer.push(0);
         assert_eq!(Lexicon::from_bytes(&longer), None, "trailing bytes");
         let mut huge = bytes.clone();
-        huge[FILE_MAGIC.len()..FILE_MAGIC.len() + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+        huge[FILE_MAGIC.len()..FILE_MAGIC.len() + 8].copy_from_slice(&u64::MAX.to_le_bytes());
         assert_eq!(Lexicon::from_bytes(&huge), None, "a count beyond the file");
         assert_eq!(Lexicon::from_bytes(b"werkbank-lexicon-0\n"), None);
     }
