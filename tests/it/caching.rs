@@ -298,18 +298,24 @@ fn mark_stored_title(entry: &std::path::Path, url: &str, title: &str) {
     std::fs::rename(&temp, &file).unwrap();
 }
 
+/// A server on `content` with its index cache in `cache`; a reload follows an edit
+/// quickly.
+fn with_cache(content: &tempfile::TempDir, cache: &tempfile::TempDir, reload: bool) -> ServeConfig {
+    ServeConfig {
+        source: ContentSource::Folder(content.path().to_owned()),
+        index_cache: Some(cache.path().to_path_buf()),
+        reload,
+        reload_debounce: std::time::Duration::from_millis(50),
+        ..ServeConfig::for_tests()
+    }
+}
+
 const SAEGEN: &str = "/holz/saegen";
 
 #[tokio::test]
 async fn a_restart_with_unchanged_files_uses_the_parsed_documents_of_the_cache() {
-    let content = settled_copy().await;
-    let cache = tempfile::tempdir().unwrap();
-    let config = |reload: bool| ServeConfig {
-        source: ContentSource::Folder(content.path().to_owned()),
-        index_cache: Some(cache.path().to_path_buf()),
-        reload,
-        ..ServeConfig::for_tests()
-    };
+    let (content, cache) = (settled_copy().await, tempfile::tempdir().unwrap());
+    let config = |reload: bool| with_cache(&content, &cache, reload);
     let first = spawn(config(false)).await;
     let expected = first.hit_urls("Säge").await;
     assert!(first.text(SAEGEN).await.1.contains("Sägen und Fräsen"));
@@ -352,15 +358,8 @@ async fn a_restart_with_unchanged_files_uses_the_parsed_documents_of_the_cache()
 
 #[tokio::test]
 async fn after_a_start_from_the_cache_a_broken_edit_keeps_the_last_good_version() {
-    let content = settled_copy().await;
-    let cache = tempfile::tempdir().unwrap();
-    let config = |reload: bool| ServeConfig {
-        source: ContentSource::Folder(content.path().to_owned()),
-        index_cache: Some(cache.path().to_path_buf()),
-        reload,
-        reload_debounce: std::time::Duration::from_millis(50),
-        ..ServeConfig::for_tests()
-    };
+    let (content, cache) = (settled_copy().await, tempfile::tempdir().unwrap());
+    let config = |reload: bool| with_cache(&content, &cache, reload);
     drop(spawn(config(false)).await);
     // This start reads no Markdown file; the texts a reload falls back to are read
     // in the background.
