@@ -26,6 +26,48 @@ pub struct DocFacets {
     pub year: u8,
 }
 
+/// An indexed document as the collector sees it: its library position and its facet
+/// values in eight bytes, one load per matching document (most searches match half
+/// the library, so this is the collector's inner loop).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndexedDoc {
+    /// Position in the library ([`IndexedDoc::MISSING`]'s is `u32::MAX`).
+    pub library: u32,
+    /// Its trade, [`IndexedDoc::NO_TRADE`], or [`IndexedDoc::SEVERAL`] (then its
+    /// [`DocFacets`] list them).
+    trade: u16,
+    kind: u8,
+    year: u8,
+}
+
+impl IndexedDoc {
+    const NO_TRADE: u16 = u16::MAX;
+    const SEVERAL: u16 = u16::MAX - 1;
+
+    /// A document id that no library document has (never matches).
+    pub const MISSING: IndexedDoc = IndexedDoc {
+        library: u32::MAX,
+        trade: Self::NO_TRADE,
+        kind: 0,
+        year: 0,
+    };
+
+    /// The library document at `library` with these facets.
+    pub fn new(library: u32, facets: &DocFacets) -> IndexedDoc {
+        let trade = match facets.trades.as_slice() {
+            [] => Self::NO_TRADE,
+            &[t] if t < Self::SEVERAL => t,
+            _ => Self::SEVERAL,
+        };
+        IndexedDoc {
+            library,
+            trade,
+            kind: facets.kind,
+            year: facets.year,
+        }
+    }
+}
+
 /// Which facet values a result must have; `None` means any.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Filter {
@@ -69,12 +111,12 @@ pub struct FacetedTopDocs {
     pub limit: usize,
     /// Filters to apply.
     pub filter: Filter,
-    /// Facets of every library document.
+    /// Facets of every library document (read for those of several trades).
     pub facets: Arc<[DocFacets]>,
     /// Number of trades (for the counts vector).
     pub trade_count: usize,
-    /// The library position of each document, by segment and document id.
-    pub doc_map: Arc<[Box<[u32]>]>,
+    /// Each indexed document, by segment and document id.
+    pub docs: Arc<[Box<[IndexedDoc]>]>,
 }
 
 impl Collector for FacetedTopDocs {
@@ -88,7 +130,7 @@ impl Collector for FacetedTopDocs {
     ) -> tantivy::Result<Self::Child> {
         Ok(SegmentFacetedTopDocs {
             segment_ord,
-            doc_map: Arc::clone(&self.doc_map),
+            docs: Arc::clone(&self.docs),
             facets: Arc::clone(&self.facets),
             filter: self.filter,
             kind_filter: self.filter.kind.map(kind_index),
@@ -132,7 +174,7 @@ impl Collector for FacetedTopDocs {
 /// The per-segment half of [`FacetedTopDocs`].
 pub struct SegmentFacetedTopDocs {
     segment_ord: SegmentOrdinal,
-    doc_map: Arc<[Box<[u32]>]>,
+    docs: Arc<[Box<[IndexedDoc]>]>,
     facets: Arc<[DocFacets]>,
     filter: Filter,
     kind_filter: Option<u8>,
@@ -162,28 +204,44 @@ impl super::execute::Hits for SegmentFacetedTopDocs {
     /// Counts a matching document in the facets and the total; whether it passes the
     /// filters.
     fn admit(&mut self, doc: DocId) -> bool {
-        let Some(facets) = self
-            .library_index(doc)
-            .and_then(|i| self.facets.get(i as usize))
-        else {
+        let entry = self.indexed(doc);
+        if entry.library == u32::MAX {
             return false;
+        }
+        let several = || {
+            self.facets
+                .get(entry.library as usize)
+                .map_or(&[][..], |f| &f.trades[..])
         };
-        let trade_ok = self.filter.trade.is_none_or(|t| facets.trades.contains(&t));
-        let kind_ok = self.kind_filter.is_none_or(|k| facets.kind == k);
-        let year_ok = self.filter.year.is_none_or(|y| facets.year == y);
-        let c = &mut self.collected;
+        let trade_ok = self.filter.trade.is_none_or(|t| match entry.trade {
+            IndexedDoc::SEVERAL => several().contains(&t),
+            one => one == t,
+        });
+        let kind_ok = self.kind_filter.is_none_or(|k| entry.kind == k);
+        let year_ok = self.filter.year.is_none_or(|y| entry.year == y);
         if kind_ok && year_ok {
-            for &t in &facets.trades {
-                if let Some(count) = c.trades.get_mut(t as usize) {
-                    *count += 1;
+            match entry.trade {
+                IndexedDoc::NO_TRADE => {}
+                IndexedDoc::SEVERAL => {
+                    for &t in several() {
+                        if let Some(count) = self.collected.trades.get_mut(t as usize) {
+                            *count += 1;
+                        }
+                    }
+                }
+                one => {
+                    if let Some(count) = self.collected.trades.get_mut(one as usize) {
+                        *count += 1;
+                    }
                 }
             }
         }
+        let c = &mut self.collected;
         if trade_ok && year_ok {
-            c.kinds[facets.kind as usize] += 1;
+            c.kinds[entry.kind as usize % Kind::ALL.len()] += 1;
         }
-        if trade_ok && kind_ok && facets.year > 0 {
-            c.years[facets.year as usize] += 1;
+        if trade_ok && kind_ok && entry.year > 0 {
+            c.years[entry.year as usize % c.years.len()] += 1;
         }
         if !(trade_ok && kind_ok && year_ok) {
             return false;
@@ -197,9 +255,10 @@ impl super::execute::Hits for SegmentFacetedTopDocs {
         if self.limit == 0 {
             return;
         }
-        let Some(index) = self.library_index(doc) else {
+        let index = self.indexed(doc).library;
+        if index == u32::MAX {
             return;
-        };
+        }
         let hit = Ranked {
             score,
             doc: index,
@@ -217,12 +276,13 @@ impl super::execute::Hits for SegmentFacetedTopDocs {
 }
 
 impl SegmentFacetedTopDocs {
-    /// The library position of a document of this segment.
-    fn library_index(&self, doc: DocId) -> Option<u32> {
-        self.doc_map
+    /// A document of this segment.
+    fn indexed(&self, doc: DocId) -> IndexedDoc {
+        self.docs
             .get(self.segment_ord as usize)
             .and_then(|docs| docs.get(doc as usize))
             .copied()
+            .unwrap_or(IndexedDoc::MISSING)
     }
 }
 

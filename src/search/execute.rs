@@ -21,7 +21,11 @@
 //! their body), reaches the `limit`-th best score without it. The others' final scores
 //! stay below that, so the best hits are exactly the same.
 
-use tantivy::query::{Bm25Weight, EnableScoring, PhraseQuery, Query, TermQuery};
+use std::cell::RefCell;
+
+use tantivy::query::{
+    Bm25StatisticsProvider, Bm25Weight, EnableScoring, PhraseQuery, Query, TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, Searcher, SeekDangerResult, SegmentReader, Term};
 
@@ -43,25 +47,73 @@ pub trait Hits {
     fn offer(&mut self, doc: DocId, score: Score);
 }
 
+/// The BM25 statistics of a searcher for one search, each looked up once. A search
+/// asks for the document frequency of a term up to five times (the spelling check,
+/// the term's weight, the proximity bound and weight, in each segment), and each ask
+/// walks the term dictionaries of all segments.
+pub struct Statistics<'a> {
+    searcher: &'a Searcher,
+    doc_freqs: RefCell<Vec<(Term, u64)>>,
+    tokens: RefCell<Vec<(Field, u64)>>,
+}
+
+impl<'a> Statistics<'a> {
+    /// The statistics of `searcher`, none looked up yet.
+    pub fn new(searcher: &'a Searcher) -> Statistics<'a> {
+        Statistics {
+            searcher,
+            doc_freqs: RefCell::new(Vec::new()),
+            tokens: RefCell::new(Vec::new()),
+        }
+    }
+}
+
+impl Bm25StatisticsProvider for Statistics<'_> {
+    fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
+        if let Some(&(_, n)) = self.tokens.borrow().iter().find(|(f, _)| *f == field) {
+            return Ok(n);
+        }
+        let n = self.searcher.total_num_tokens(field)?;
+        self.tokens.borrow_mut().push((field, n));
+        Ok(n)
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        self.searcher.total_num_docs()
+    }
+
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        if let Some(&(_, n)) = self.doc_freqs.borrow().iter().find(|(t, _)| t == term) {
+            return Ok(n);
+        }
+        let n = self.searcher.doc_freq(term)?;
+        self.doc_freqs.borrow_mut().push((term.clone(), n));
+        Ok(n)
+    }
+}
+
 /// Scores one segment's documents for a parsed query.
 pub struct SegmentScorer<'a> {
     fields: &'a QueryFields,
-    searcher: &'a Searcher,
+    statistics: &'a Statistics<'a>,
     scoring: EnableScoring<'a>,
     reader: &'a SegmentReader,
 }
 
 impl<'a> SegmentScorer<'a> {
-    /// A scorer for the documents of `reader`, with the statistics of `searcher`.
+    /// A scorer for the documents of `reader`, with the statistics of its searcher.
     pub fn new(
         fields: &'a QueryFields,
-        searcher: &'a Searcher,
+        statistics: &'a Statistics<'a>,
         reader: &'a SegmentReader,
     ) -> SegmentScorer<'a> {
         SegmentScorer {
             fields,
-            searcher,
-            scoring: EnableScoring::enabled_from_searcher(searcher),
+            statistics,
+            scoring: EnableScoring::enabled_from_statistics_provider(
+                statistics,
+                statistics.searcher,
+            ),
             reader,
         }
     }
@@ -90,29 +142,31 @@ impl<'a> SegmentScorer<'a> {
         // The optional parts: every alternative of every word and the multi-word
         // synonyms. A document matching any of them matches. `in_body` marks the
         // query words (up to 64) each document has in its body.
-        let mut scores = vec![0.0 as Score; max_doc as usize];
-        let mut matched = vec![false; max_doc as usize];
-        let mut in_body = vec![0u64; max_doc as usize];
-        let mut add = |postings: Postings| {
-            for (doc, score) in postings {
-                scores[doc as usize] += score;
-                matched[doc as usize] = true;
-            }
-        };
+        let mut sums = Sums::new(max_doc);
         for (g, group) in parsed.groups.iter().enumerate() {
             for (a, alternative) in group.alternatives.iter().enumerate() {
                 // The first alternative is the word itself.
-                if a == 0 && g < 64 {
-                    let mark = &mut |doc: DocId| in_body[doc as usize] |= 1 << g;
-                    add(self.alternative(alternative, mark)?);
+                let bit = if a == 0 && g < 64 { 1 << g } else { 0 };
+                if let [term] = alternative.terms.as_slice() {
+                    self.add_term(term, alternative.weight, bit, &mut sums)?;
                 } else {
-                    add(self.alternative(alternative, &mut |_| {})?);
+                    let in_body = &mut sums.in_body;
+                    let mark = &mut |doc: DocId| in_body[doc as usize] |= bit;
+                    let postings = self.alternative(alternative, mark)?;
+                    sums.add(postings);
                 }
             }
         }
         for extra in &parsed.extra {
-            add(self.alternative(extra, &mut |_| {})?);
+            let postings = self.alternative(extra, &mut |_| {})?;
+            sums.add(postings);
         }
+        let Sums {
+            scores,
+            matched,
+            in_body,
+            ..
+        } = sums;
 
         // Phrases are required: only documents with all of them match, and then the
         // optional parts add to their scores.
@@ -151,13 +205,7 @@ impl<'a> SegmentScorer<'a> {
         if !pairs.is_empty() && admitted.len() > limit {
             let mut bounds = Vec::with_capacity(pairs.len());
             for pair in &pairs {
-                // Both words in the body, or a word past the 64 marked ones.
-                let mask = pair
-                    .words
-                    .iter()
-                    .filter(|&&g| g < 64)
-                    .fold(0u64, |m, g| m | 1 << g);
-                bounds.push((mask, self.proximity_bound(pair)? * pair.weight));
+                bounds.push((pair.mask(), self.proximity_bound(pair)? * pair.weight));
             }
             let most = |doc: DocId| -> Score {
                 let present = in_body[doc as usize];
@@ -170,20 +218,43 @@ impl<'a> SegmentScorer<'a> {
             let mut bases: Vec<Score> = admitted.iter().map(|&(_, score)| score).collect();
             let (_, threshold, _) = bases.select_nth_unstable_by(limit - 1, |a, b| b.total_cmp(a));
             let threshold = *threshold;
-            // A margin for rounding: a document kept in vain only costs time.
-            admitted.retain(|&(doc, score)| score + most(doc) * 1.001 >= threshold);
+            // A margin for rounding: a document kept in vain only costs time. Most
+            // documents fall short even with every bonus, told without adding theirs.
+            let every: Score = bounds.iter().map(|(_, bound)| bound).sum();
+            admitted.retain(|&(doc, score)| {
+                score >= threshold
+                    || (score + every * 1.001 >= threshold
+                        && score + most(doc) * 1.001 >= threshold)
+            });
         }
         for pair in &pairs {
-            let Some(mut scorer) = self.proximity_scorer(pair)? else {
+            // Only documents with both words in the body can have them close.
+            let mask = pair.mask();
+            let mut candidates = admitted
+                .iter_mut()
+                .filter(|(doc, _)| in_body[*doc as usize] & mask == mask)
+                .peekable();
+            let Some(&mut &mut (first, _)) = candidates.peek_mut() else {
                 continue;
             };
-            // Each document is checked where it is: a plain `seek` would match
-            // positions in every document up to the next one that matches. After a
-            // miss the scorer is only good for further checks; `lower` is the first
-            // document it could still match.
-            let mut at_match = true;
-            let mut lower: DocId = 0;
-            for (doc, score) in &mut admitted {
+            // The scorer starts at the first candidate (by itself it would look for
+            // its first match from the segment's first document on). Each document is
+            // checked where it is: a plain `seek` would match positions in every
+            // document up to the next one that matches. After a miss the scorer is
+            // only good for further checks; `lower` is the first document it could
+            // still match.
+            let (start, mut scorer) = self
+                .proximity_query(pair)
+                .weight(self.scoring)?
+                .scorer_danger(self.reader, first, 1.0)?;
+            let (mut at_match, mut lower) = match start {
+                SeekDangerResult::Found => (true, first),
+                SeekDangerResult::SeekLowerBound(next) => (false, next),
+            };
+            if lower == tantivy::TERMINATED {
+                continue;
+            }
+            for (doc, score) in candidates {
                 let current = scorer.doc();
                 let found = if at_match && current == *doc {
                     true
@@ -211,6 +282,64 @@ impl<'a> SegmentScorer<'a> {
         for (doc, score) in admitted {
             hits.offer(doc, score);
         }
+        Ok(())
+    }
+
+    /// An alternative of one term: what [`SegmentScorer::alternative`] gives for it,
+    /// added straight into `sums` without a list of its own (most alternatives are
+    /// one term, and most terms are in one field). Each document's score is computed
+    /// as there, operation for operation.
+    fn add_term(
+        &self,
+        text: &str,
+        weight: Score,
+        bit: u64,
+        sums: &mut Sums,
+    ) -> tantivy::Result<()> {
+        let mut present = Vec::with_capacity(3);
+        for (field, boost) in self.fields.weighted_fields() {
+            if self
+                .statistics
+                .doc_freq(&Term::from_field_text(field, text))?
+                > 0
+            {
+                present.push((field, boost));
+            }
+        }
+        let body = self.fields.body;
+        if let [(field, boost)] = present[..] {
+            let bit = if field == body { bit } else { 0 };
+            return self.for_each_posting(field, text, &mut |doc, score| {
+                sums.add_one(doc, score * boost * weight);
+                sums.in_body[doc as usize] |= bit;
+            });
+        }
+        // The best field's score plus a share of the others, per document.
+        for (field, boost) in present {
+            let bit = if field == body { bit } else { 0 };
+            self.for_each_posting(field, text, &mut |doc, score| {
+                let score = score * boost;
+                let d = doc as usize;
+                if !sums.term_seen[d] {
+                    sums.term_seen[d] = true;
+                    sums.touched.push(doc);
+                }
+                sums.term_best[d] = sums.term_best[d].max(score);
+                sums.term_sum[d] += score;
+                sums.in_body[d] |= bit;
+            })?;
+        }
+        let mut touched = std::mem::take(&mut sums.touched);
+        for &doc in &touched {
+            let d = doc as usize;
+            let (best, sum) = (sums.term_best[d], sums.term_sum[d]);
+            sums.term_best[d] = 0.0;
+            sums.term_sum[d] = 0.0;
+            sums.term_seen[d] = false;
+            sums.add_one(doc, (best + (sum - best) * TIE_BREAKER) * weight);
+        }
+        touched.clear();
+        sums.touched = touched;
         Ok(())
     }
 
@@ -297,39 +426,38 @@ impl<'a> SegmentScorer<'a> {
         phrase
     }
 
-    /// A scorer of two query words close together in the body (`None` if they never
-    /// are in this segment).
-    fn proximity_scorer(
-        &self,
-        pair: &Pair<'_>,
-    ) -> tantivy::Result<Option<Box<dyn tantivy::query::Scorer>>> {
-        let scorer = self
-            .proximity_query(pair)
-            .weight(self.scoring)?
-            .scorer(self.reader, 1.0)?;
-        Ok((scorer.doc() != tantivy::TERMINATED).then_some(scorer))
-    }
-
     /// The largest score the proximity query of a pair can give any document: its BM25
     /// weight (the phrase scorer's, over the same statistics) at an unbounded
     /// frequency.
     fn proximity_bound(&self, pair: &Pair<'_>) -> tantivy::Result<Score> {
         let terms = self.proximity_query(pair).phrase_terms();
-        Ok(Bm25Weight::for_terms(self.searcher, &terms)?.max_score())
+        Ok(Bm25Weight::for_terms(self.statistics, &terms)?.max_score())
     }
 
     /// One term's postings with their BM25 scores.
     fn term(&self, field: Field, text: &str) -> tantivy::Result<Postings> {
+        // At most the documents of all segments: no growing and copying on the way.
+        let most = self
+            .statistics
+            .doc_freq(&Term::from_field_text(field, text))?;
+        let mut postings = Vec::with_capacity(most.min(u64::from(self.reader.max_doc())) as usize);
+        self.for_each_posting(field, text, &mut |doc, score| postings.push((doc, score)))?;
+        Ok(postings)
+    }
+
+    /// Calls `f` with each document of a term's postings, in order, and its BM25 score.
+    fn for_each_posting(
+        &self,
+        field: Field,
+        text: &str,
+        f: &mut dyn FnMut(DocId, Score),
+    ) -> tantivy::Result<()> {
         let query = TermQuery::new(
             Term::from_field_text(field, text),
             IndexRecordOption::WithFreqs,
         );
         let weight = query.specialized_weight(self.scoring)?;
-        let mut postings = Vec::new();
-        tantivy::query::Weight::for_each(&weight, self.reader, &mut |doc, score| {
-            postings.push((doc, score))
-        })?;
-        Ok(postings)
+        tantivy::query::Weight::for_each(&weight, self.reader, f)
     }
 
     /// Any query's matches with their scores.
@@ -342,6 +470,46 @@ impl<'a> SegmentScorer<'a> {
     }
 }
 
+/// The optional parts' scores of a segment's documents, added up densely.
+struct Sums {
+    scores: Vec<Score>,
+    matched: Vec<bool>,
+    /// The query words (up to 64) each document has in its body.
+    in_body: Vec<u64>,
+    /// For a term in several fields: its best field's score and the sum, per document,
+    /// and the documents that have any.
+    term_best: Vec<Score>,
+    term_sum: Vec<Score>,
+    term_seen: Vec<bool>,
+    touched: Vec<DocId>,
+}
+
+impl Sums {
+    fn new(max_doc: DocId) -> Sums {
+        let n = max_doc as usize;
+        Sums {
+            scores: vec![0.0; n],
+            matched: vec![false; n],
+            in_body: vec![0; n],
+            term_best: vec![0.0; n],
+            term_sum: vec![0.0; n],
+            term_seen: vec![false; n],
+            touched: Vec::new(),
+        }
+    }
+
+    fn add_one(&mut self, doc: DocId, score: Score) {
+        self.scores[doc as usize] += score;
+        self.matched[doc as usize] = true;
+    }
+
+    fn add(&mut self, postings: Postings) {
+        for (doc, score) in postings {
+            self.add_one(doc, score);
+        }
+    }
+}
+
 /// Two query words that earn a bonus when they stand close together.
 struct Pair<'q> {
     /// Their analysed terms.
@@ -350,6 +518,17 @@ struct Pair<'q> {
     words: [usize; 2],
     /// The bonus's weight.
     weight: Score,
+}
+
+impl Pair<'_> {
+    /// The bits of `in_body` that a document with both words in its body has: those of
+    /// the words among the 64 marked ones.
+    fn mask(&self) -> u64 {
+        self.words
+            .iter()
+            .filter(|&&g| g < 64)
+            .fold(0u64, |m, g| m | 1 << g)
+    }
 }
 
 /// The pairs of query words that earn a proximity bonus: each word with the next
@@ -567,7 +746,8 @@ mod tests {
             let mut all = All(|doc, score| {
                 lists.insert(DocAddress::new(ord as u32, doc), score);
             });
-            SegmentScorer::new(fields, &searcher, reader)
+            let statistics = Statistics::new(&searcher);
+            SegmentScorer::new(fields, &statistics, reader)
                 .collect(parsed, usize::MAX, &mut all)
                 .unwrap();
         }
@@ -612,7 +792,8 @@ mod tests {
             let parsed = ParsedQuery::parse(text, &mut analysis::german());
             for limit in [1, 2, 5] {
                 for (ord, reader) in searcher.segment_readers().iter().enumerate() {
-                    let scorer = SegmentScorer::new(&fields, &searcher, reader);
+                    let statistics = Statistics::new(&searcher);
+                    let scorer = SegmentScorer::new(&fields, &statistics, reader);
                     let run = |limit| {
                         let mut best = Best {
                             limit,

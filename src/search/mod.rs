@@ -30,7 +30,7 @@ use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 use crate::content::Kind;
 use crate::content::stored;
 use crate::library::Library;
-use collector::{DocFacets, FacetedTopDocs, Filter, kind_index};
+use collector::{DocFacets, FacetedTopDocs, Filter, IndexedDoc, kind_index};
 pub use query::ParsedQuery;
 use query::{Alternative, CORRECTION_WEIGHT, PART_WEIGHT, QueryFields, SYNONYM_WEIGHT};
 use spelling::Speller;
@@ -206,9 +206,9 @@ pub struct SearchIndex {
     speller: std::sync::OnceLock<Speller>,
     synonyms: Synonyms,
     facets: Arc<[DocFacets]>,
-    /// The library position of each indexed document, by segment and document id (the
-    /// reader never reloads, so segments stay as they are).
-    doc_map: Arc<[Box<[u32]>]>,
+    /// Each indexed document's library position and facets, by segment and document id
+    /// (the reader never reloads, so segments stay as they are).
+    docs: Arc<[Box<[IndexedDoc]>]>,
     /// Where each library document's sections lie in its body field.
     layouts: Vec<sections::Layout>,
     suggester: std::sync::OnceLock<suggest::Suggester>,
@@ -362,17 +362,6 @@ impl SearchIndex {
             searcher.num_docs() == library.documents.len() as u64,
             "der Suchindex passt nicht zu den Inhalten"
         );
-        let doc_map = searcher
-            .segment_readers()
-            .iter()
-            .map(|segment| {
-                let column = segment.fast_fields().u64(DOC_FIELD)?;
-                Ok((0..segment.max_doc())
-                    .map(|d| column.first(d).map_or(u32::MAX, |i| i as u32))
-                    .collect::<Box<[u32]>>())
-            })
-            .collect::<tantivy::Result<Vec<_>>>()?
-            .into();
         tracing::debug!(millis = started.elapsed().as_millis(), "Suchindex fertig");
 
         let trade_slugs: Vec<String> = library.trades.iter().map(|t| t.slug.clone()).collect();
@@ -391,6 +380,22 @@ impl SearchIndex {
                 year: d.meta.year.unwrap_or(0),
             })
             .collect();
+        let docs = searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| {
+                let column = segment.fast_fields().u64(DOC_FIELD)?;
+                Ok((0..segment.max_doc())
+                    .map(|d| {
+                        column
+                            .first(d)
+                            .and_then(|i| Some((u32::try_from(i).ok()?, facets.get(i as usize)?)))
+                            .map_or(IndexedDoc::MISSING, |(i, f)| IndexedDoc::new(i, f))
+                    })
+                    .collect::<Box<[IndexedDoc]>>())
+            })
+            .collect::<tantivy::Result<Vec<_>>>()?
+            .into();
 
         Ok(SearchIndex {
             reader,
@@ -409,7 +414,7 @@ impl SearchIndex {
             lexicon,
             analyzer,
             facets,
-            doc_map,
+            docs,
             layouts,
             trade_slugs,
         })
@@ -423,8 +428,9 @@ impl SearchIndex {
     ) -> anyhow::Result<SearchResults> {
         let mut analyzer = self.analyzer.clone();
         let searcher = self.reader.searcher();
+        let statistics = execute::Statistics::new(&searcher);
         let mut parsed = ParsedQuery::parse(&request.q, &mut analyzer);
-        let did_you_mean = self.correct(&mut parsed, &request.q, &searcher, &mut analyzer)?;
+        let did_you_mean = self.correct(&mut parsed, &request.q, &statistics, &mut analyzer)?;
         self.add_synonyms(&mut parsed);
         let per_page = request.per_page.clamp(1, MAX_PER_PAGE);
         let page = request.page.clamp(1, MAX_PAGE);
@@ -446,12 +452,12 @@ impl SearchIndex {
             },
             facets: Arc::clone(&self.facets),
             trade_count: self.trade_slugs.len(),
-            doc_map: Arc::clone(&self.doc_map),
+            docs: Arc::clone(&self.docs),
         };
         let mut fruits = Vec::with_capacity(searcher.segment_readers().len());
         for (ord, reader) in searcher.segment_readers().iter().enumerate() {
             let mut segment = collector.for_segment(ord as u32, reader)?;
-            execute::SegmentScorer::new(&self.fields, &searcher, reader).collect(
+            execute::SegmentScorer::new(&self.fields, &statistics, reader).collect(
                 &parsed,
                 collector.limit,
                 &mut segment,
@@ -566,7 +572,7 @@ impl SearchIndex {
         &self,
         parsed: &mut ParsedQuery,
         text: &str,
-        searcher: &tantivy::Searcher,
+        statistics: &execute::Statistics<'_>,
         analyzer: &mut TextAnalyzer,
     ) -> anyhow::Result<Option<String>> {
         let mut corrected = text.to_owned();
@@ -576,7 +582,7 @@ impl SearchIndex {
             if done >= MAX_CORRECTIONS {
                 break;
             }
-            if self.document_frequency(searcher, &group.term)? > 0 {
+            if self.document_frequency(statistics, &group.term)? > 0 {
                 continue;
             }
             let Some(correction) = self.speller().correct(&group.word) else {
@@ -626,10 +632,15 @@ impl SearchIndex {
     }
 
     /// In how many documents a term occurs in any text field.
-    fn document_frequency(&self, searcher: &tantivy::Searcher, term: &str) -> anyhow::Result<u64> {
+    fn document_frequency(
+        &self,
+        statistics: &execute::Statistics<'_>,
+        term: &str,
+    ) -> anyhow::Result<u64> {
+        use tantivy::query::Bm25StatisticsProvider;
         let mut total = 0;
         for field in [self.fields.title, self.fields.headings, self.fields.body] {
-            total += searcher.doc_freq(&tantivy::Term::from_field_text(field, term))?;
+            total += statistics.doc_freq(&tantivy::Term::from_field_text(field, term))?;
         }
         Ok(total)
     }
@@ -735,19 +746,9 @@ fn snippet_of(
         return Vec::new();
     };
     let first = snippet::first_word(passage).max(text_start).min(passage);
-    // Walk from the start of the section holding the first word, not the whole text.
-    let (part, start) = layout
-        .section_at(first)
-        .and_then(|s| layout.span(s))
-        .map_or((0, 0), |s| (s.part, s.start));
     let body = BodyParts::of(document);
-    let mut fragments = snippet::fragments(
-        body.parts[part..].iter().copied(),
-        start,
-        first,
-        positions,
-        SNIPPET_CHARS,
-    );
+    let (parts, start) = layout.walk_to(&body.parts, first);
+    let mut fragments = snippet::fragments(parts, start, first, positions, SNIPPET_CHARS);
     if first > text_start {
         fragments.insert(
             0,

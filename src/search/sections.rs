@@ -21,6 +21,8 @@ use crate::content::stored::{Damaged, Reader, Stored, Writer};
 pub const SECTIONS_PER_HIT: usize = 2;
 /// A document needs this many headed sections before its sections are shown as hits.
 const MIN_HEADED_SECTIONS: usize = 2;
+/// Every this many words, a [`Mark`] tells where the word begins.
+const MARK_EVERY: u32 = 128;
 
 /// Where a document's sections lie in its body field.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -29,6 +31,21 @@ pub struct Layout {
     spans: Box<[Span]>,
     /// Whether the sections are shown as hits (enough of them have headings).
     linked: bool,
+    /// Where every [`MARK_EVERY`]th word begins, in order: a snippet deep in a long
+    /// section starts its walk at the mark before it rather than at the section's
+    /// first word (for man pages and handbook chapters, most of a snippet's time).
+    marks: Box<[Mark]>,
+}
+
+/// Where a word of the body field begins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mark {
+    /// Index of the body part holding it.
+    pub part: u32,
+    /// Its first byte in that part.
+    pub offset: u32,
+    /// Its word position.
+    pub position: u32,
 }
 
 /// One section in the body field.
@@ -56,14 +73,39 @@ impl Layout {
     /// the part where section `i` of `sections` begins.
     pub fn new(sections: &[TextSection], parts: &[&str], section_parts: &[usize]) -> Layout {
         let mut spans = Vec::with_capacity(section_parts.len());
+        let mut marks = Vec::new();
+        let mut starts = sections.iter().zip(section_parts).peekable();
         let mut position = 0u32;
-        let mut counted = 0;
-        for (section, &part) in sections.iter().zip(section_parts) {
-            position += parts[counted..part]
-                .iter()
-                .map(|p| count_words(p))
-                .sum::<u32>();
-            counted = part;
+        for (index, part) in parts.iter().enumerate() {
+            while let Some((section, &part)) = starts.next_if(|(_, p)| **p <= index) {
+                spans.push(Span {
+                    part,
+                    start: position,
+                    heading_words: count_words(&section.heading),
+                });
+            }
+            let mut at = 0;
+            loop {
+                let (start, end) = snippet::next_word(part, at);
+                if start == part.len() {
+                    break;
+                }
+                if position > 0
+                    && position.is_multiple_of(MARK_EVERY)
+                    && let (Ok(part), Ok(offset)) = (u32::try_from(index), u32::try_from(start))
+                {
+                    marks.push(Mark {
+                        part,
+                        offset,
+                        position,
+                    });
+                }
+                position += 1;
+                at = end;
+            }
+        }
+        // Sections past the last part (none in a well-formed body) start at its end.
+        for (section, &part) in starts {
             spans.push(Span {
                 part,
                 start: position,
@@ -74,7 +116,32 @@ impl Layout {
         Layout {
             spans: spans.into(),
             linked: headed >= MIN_HEADED_SECTIONS,
+            marks: marks.into(),
         }
+    }
+
+    /// The body parts from a word at or before `first` on, and that word's number. The
+    /// walk to `first` starts at the mark before it or at its section's start,
+    /// whichever is later, not at the start of the text.
+    pub fn walk_to<'a>(
+        &self,
+        parts: &[&'a str],
+        first: u32,
+    ) -> (impl Iterator<Item = &'a str>, u32) {
+        let (part, start) = self
+            .section_at(first)
+            .and_then(|s| self.span(s))
+            .map_or((0, 0), |s| (s.part, s.start));
+        let after = self.marks.partition_point(|m| m.position <= first);
+        let (part, offset, start) = match after.checked_sub(1).map(|i| self.marks[i]) {
+            Some(mark) if mark.position > start => {
+                (mark.part as usize, mark.offset as usize, mark.position)
+            }
+            _ => (part, 0, start),
+        };
+        let head = parts.get(part).and_then(|p| p.get(offset..)).unwrap_or("");
+        let rest = parts.get(part + 1..).unwrap_or(&[]).iter().copied();
+        (std::iter::once(head).chain(rest), start)
     }
 
     /// The section holding a word position (`None` before the first section: the
@@ -142,21 +209,42 @@ impl Layout {
 /// again was a tenth of a cached restart.
 impl Stored for Layout {
     fn put(&self, w: &mut Writer) {
-        let Layout { spans, linked } = self;
+        let Layout {
+            spans,
+            linked,
+            marks,
+        } = self;
         linked.put(w);
-        // The same form as a `Vec<Span>`, which `take` reads.
-        w.usize(spans.len());
-        for span in spans.iter() {
-            span.put(w);
-        }
+        spans.put(w);
+        marks.put(w);
     }
 
     fn take(r: &mut Reader<'_>) -> Result<Self, Damaged> {
-        let linked = bool::take(r)?;
-        let spans: Vec<Span> = Vec::take(r)?;
         Ok(Layout {
-            spans: spans.into(),
-            linked,
+            linked: Stored::take(r)?,
+            spans: Stored::take(r)?,
+            marks: Stored::take(r)?,
+        })
+    }
+}
+
+impl Stored for Mark {
+    fn put(&self, w: &mut Writer) {
+        let Mark {
+            part,
+            offset,
+            position,
+        } = self;
+        part.put(w);
+        offset.put(w);
+        position.put(w);
+    }
+
+    fn take(r: &mut Reader<'_>) -> Result<Self, Damaged> {
+        Ok(Mark {
+            part: Stored::take(r)?,
+            offset: Stored::take(r)?,
+            position: Stored::take(r)?,
         })
     }
 }
@@ -278,6 +366,62 @@ mod tests {
         );
         // The untitled first section is never a section hit.
         assert!(l.best(&d, &[(0, 0), (1, 1), (2, 2)]).is_empty());
+    }
+
+    #[test]
+    fn a_walk_from_a_mark_shows_the_same_snippet_as_one_from_the_start() {
+        // Long sections of mixed words, so that marks fall inside their texts.
+        let text = |n: usize, salt: usize| -> String {
+            (0..n)
+                .map(|i| match (i + salt) % 5 {
+                    0 => "Gesellenprüfung,",
+                    1 => "Kfz-Mechatroniker/in",
+                    2 => "über",
+                    3 => "(SHK)",
+                    _ => "3,5 m²",
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let d = document(&[
+            ("", &text(50, 0)),
+            ("Erster Teil", &text(700, 1)),
+            ("Zweiter Teil", &text(90, 2)),
+            ("Dritter Teil", &text(400, 3)),
+        ]);
+        let l = layout(&d);
+        let parts: Vec<&str> = d
+            .iter()
+            .flat_map(|s| {
+                let heading = (!s.heading.is_empty()).then_some([s.heading.as_str(), "\n"]);
+                heading.into_iter().flatten().chain([s.text.as_str(), "\n"])
+            })
+            .collect();
+        let total: u32 = parts.iter().map(|p| count_words(p)).sum();
+        assert!(l.marks.len() >= 10, "{} marks", l.marks.len());
+        // Each mark numbers the word it points at.
+        for mark in l.marks.iter() {
+            let part = parts[mark.part as usize];
+            let offset = mark.offset as usize;
+            assert_eq!(snippet::next_word(part, offset).0, offset);
+            let before: u32 = parts[..mark.part as usize]
+                .iter()
+                .map(|p| count_words(p))
+                .sum::<u32>()
+                + count_words(&part[..offset]);
+            assert_eq!(before, mark.position);
+        }
+        let matches: Vec<(u32, usize)> = (0..total).step_by(7).map(|p| (p, 0)).collect();
+        let mut skipped = 0;
+        for first in (0..total).step_by(13).chain([127, 128, 129, 255, 256]) {
+            let (walk, start) = l.walk_to(&parts, first);
+            assert!(start <= first);
+            skipped += u32::from(start > l.range(l.section_at(first).unwrap_or(0)).start);
+            let marked = snippet::fragments(walk, start, first, &matches, 160);
+            let whole = snippet::fragments(parts.iter().copied(), 0, first, &matches, 160);
+            assert_eq!(marked, whole, "from word {first}");
+        }
+        assert!(skipped > 50, "marks were used: {skipped}");
     }
 
     #[test]
