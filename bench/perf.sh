@@ -132,10 +132,12 @@ echo
 echo "=== werkbank perf: set=$SET ($(find "$DOCS" -name '*.md' | wc -l) docs), $NQ distinct queries rotated, wrk -t$THREADS -c$CONNS -d${DURATION}s, reps=$REPS (interleaved)"
 machine_line
 echo "binary: $(stat -c %s "$BIN" | awk '{printf "%.2f MiB", $1/1048576}') ($BIN)"
-printf "%-22s %10s %8s   %s\n" "start-up to search" median_ms "" "runs (ms)"
-for c in embedded cold cached; do
-  printf "%-22s %10s %8s  %s\n" "$c" "$(median <<<"${S[$c]}")" "" "${S[$c]}"
-done
+if [ -z "${SKIP_STARTUP:-}" ]; then
+  printf "%-22s %10s %8s   %s\n" "start-up to search" median_ms "" "runs (ms)"
+  for c in embedded cold cached; do
+    printf "%-22s %10s %8s  %s\n" "$c" "$(median <<<"${S[$c]}")" "" "${S[$c]}"
+  done
+fi
 echo "werkbank RSS: idle $((RSS_IDLE / 1024)) MiB, peak under the loads (VmHWM reset after the warm-up) $((RSS_PEAK / 1024)) MiB, peak of the start-up $((RSS_BUILD / 1024)) MiB; tantivy serve peak $((TRSS_PEAK / 1024)) MiB"
 printf "%-18s %12s %9s %9s %8s   %s\n" workload rps_median p50_ms p99_ms non2xx "rps per rep"
 for wl in $WLS; do
