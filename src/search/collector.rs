@@ -128,7 +128,21 @@ impl Collector for FacetedTopDocs {
         segment_ord: SegmentOrdinal,
         _segment: &SegmentReader,
     ) -> tantivy::Result<Self::Child> {
-        Ok(SegmentFacetedTopDocs {
+        Ok(self.segment(segment_ord))
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Collected>) -> tantivy::Result<Collected> {
+        self.merge(fruits)
+    }
+}
+
+impl FacetedTopDocs {
+    fn segment(&self, segment_ord: SegmentOrdinal) -> SegmentFacetedTopDocs {
+        SegmentFacetedTopDocs {
             segment_ord,
             docs: Arc::clone(&self.docs),
             facets: Arc::clone(&self.facets),
@@ -140,14 +154,10 @@ impl Collector for FacetedTopDocs {
                 trades: vec![0; self.trade_count],
                 ..Collected::default()
             },
-        })
+        }
     }
 
-    fn requires_scoring(&self) -> bool {
-        true
-    }
-
-    fn merge_fruits(&self, fruits: Vec<Collected>) -> tantivy::Result<Collected> {
+    fn merge(&self, fruits: Vec<Collected>) -> tantivy::Result<Collected> {
         let mut merged = Collected {
             trades: vec![0; self.trade_count],
             ..Collected::default()
@@ -313,5 +323,83 @@ impl PartialOrd for Worst {
 impl Ord for Worst {
     fn cmp(&self, other: &Self) -> Ordering {
         rank(&other.0, &self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Three documents (one trade, two trades, none) and an id without a document.
+    fn collector(filter: Filter) -> SegmentFacetedTopDocs {
+        let facets: Arc<[DocFacets]> = vec![
+            DocFacets {
+                trades: vec![0],
+                kind: 0,
+                year: 1,
+            },
+            DocFacets {
+                trades: vec![0, 2],
+                kind: 1,
+                year: 2,
+            },
+            DocFacets {
+                trades: vec![],
+                kind: 1,
+                year: 0,
+            },
+        ]
+        .into();
+        let docs: Box<[IndexedDoc]> = facets
+            .iter()
+            .enumerate()
+            .map(|(i, f)| IndexedDoc::new(i as u32, f))
+            .chain([IndexedDoc::MISSING])
+            .collect();
+        FacetedTopDocs {
+            limit: 10,
+            filter,
+            facets,
+            trade_count: 3,
+            docs: vec![docs].into(),
+        }
+        .segment(0)
+    }
+
+    fn admitted(c: &mut SegmentFacetedTopDocs) -> Vec<bool> {
+        (0..5).map(|doc| c.admit(doc)).collect()
+    }
+
+    #[test]
+    fn facets_count_every_trade_of_a_document_and_filters_see_them_all() {
+        let mut all = collector(Filter::default());
+        assert_eq!(admitted(&mut all), [true, true, true, false, false]);
+        let c = &all.collected;
+        assert_eq!((c.total, &c.trades[..]), (3, &[2, 0, 1][..]));
+        assert_eq!((c.kinds[0], c.kinds[1]), (1, 2));
+        assert_eq!((c.years[1], c.years[2]), (1, 1));
+
+        // The second of two trades passes the filter; trade counts ignore it.
+        let mut second = collector(Filter {
+            trade: Some(2),
+            ..Filter::default()
+        });
+        assert_eq!(admitted(&mut second), [false, true, false, false, false]);
+        let c = &second.collected;
+        assert_eq!((c.total, &c.trades[..]), (1, &[2, 0, 1][..]));
+        assert_eq!((c.kinds[0], c.kinds[1]), (0, 1));
+
+        let mut first = collector(Filter {
+            trade: Some(0),
+            year: Some(2),
+            ..Filter::default()
+        });
+        assert_eq!(admitted(&mut first), [false, true, false, false, false]);
+        assert_eq!(first.collected.trades, [1, 0, 1], "the year filter applies");
+        assert_eq!(
+            first.collected.years[1..3],
+            [1, 1],
+            "the year counts ignore it"
+        );
     }
 }
