@@ -23,7 +23,7 @@ use anyhow::Context;
 use rayon::prelude::*;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::directory::OwnedBytes;
-use tantivy::schema::{FAST, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions};
+use tantivy::schema::{FAST, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 
@@ -237,7 +237,9 @@ impl SearchIndex {
         let title = builder.add_text_field("title", text.clone());
         let headings = builder.add_text_field("headings", text.clone());
         let body = builder.add_text_field("body", text);
-        let doc = builder.add_u64_field(DOC_FIELD, FAST | STORED);
+        // Read as a fast field only: nothing is stored, so no document store is
+        // compressed and written.
+        let doc = builder.add_u64_field(DOC_FIELD, FAST);
         let schema = builder.build();
         let index = match storage {
             Storage::Ram => Index::create_in_ram(schema),
