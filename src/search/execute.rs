@@ -337,7 +337,7 @@ impl<'a> SegmentScorer<'a> {
             sums.term_best[d] = 0.0;
             sums.term_sum[d] = 0.0;
             sums.term_seen[d] = false;
-            sums.add_one(doc, (best + (sum - best) * TIE_BREAKER) * weight);
+            sums.add_one(doc, combine_fields(best, sum) * weight);
         }
         touched.clear();
         sums.touched = touched;
@@ -394,7 +394,7 @@ impl<'a> SegmentScorer<'a> {
                 }
                 merged
                     .into_iter()
-                    .map(|(doc, max, sum)| (doc, max + (sum - max) * TIE_BREAKER))
+                    .map(|(doc, max, sum)| (doc, combine_fields(max, sum)))
                     .collect()
             }
         })
@@ -573,6 +573,13 @@ fn intersect(a: &[(DocId, Score)], b: &[(DocId, Score)]) -> Postings {
     out
 }
 
+/// A term's score from its best field's score and the sum over its fields: the best
+/// plus [`TIE_BREAKER`] times the others. All ways of combining fields compute it
+/// here, so that they agree to the last bit.
+fn combine_fields(best: Score, sum: Score) -> Score {
+    best + (sum - best) * TIE_BREAKER
+}
+
 /// The documents in either of two fields' lists, each with its best field's score plus
 /// [`TIE_BREAKER`] times the other's: what [`merge`] and the final step of
 /// [`SegmentScorer::best_field`] give for two lists, in one pass.
@@ -591,9 +598,9 @@ fn best_of_two(a: &[(DocId, Score)], b: &[(DocId, Score)]) -> Postings {
                 j += 1;
             }
             std::cmp::Ordering::Equal => {
-                // Spelled as the general case computes it, to the last bit.
+                // The sum in field order, as the general case adds it, to the last bit.
                 let (max, sum) = (score_a.max(score_b), score_a + score_b);
-                out.push((doc_a, max + (sum - max) * TIE_BREAKER));
+                out.push((doc_a, combine_fields(max, sum)));
                 i += 1;
                 j += 1;
             }
