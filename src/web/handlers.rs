@@ -203,20 +203,28 @@ pub async fn robots() -> HttpResponse {
 }
 
 /// Everything else: documents, sections and attachments by path; 404 otherwise.
+/// The answer is marked as the fallback's, so that the metrics need not look for a
+/// route pattern that no such request has.
 pub async fn fallback(req: HttpRequest, shared: Data) -> HttpResponse {
+    let mut response = fallback_answer(&req, &shared);
+    response.extensions_mut().insert(super::ops::Fallback);
+    response
+}
+
+fn fallback_answer(req: &HttpRequest, shared: &Data) -> HttpResponse {
     if !respond::is_read(req.method()) {
-        return respond::method_not_allowed(PageLang::of(&req));
+        return respond::method_not_allowed(PageLang::of(req));
     }
     let state = shared.load();
     let path = match normalize_path(req.uri().path()) {
         Ok(path) => path,
-        Err(why) => return respond::bad_request(&state, PageLang::of(&req), why),
+        Err(why) => return respond::bad_request(&state, PageLang::of(req), why),
     };
     if let Some(page) = state.page(&path) {
-        return respond::page(&req, page);
+        return respond::page(req, page);
     }
     if let Some(attachment) = state.library.attachments.get(&path) {
-        return attachment_response(&req, &attachment.name, &attachment.bytes);
+        return attachment_response(req, &attachment.name, &attachment.bytes);
     }
     let (lang, german) = Lang::of_path(&path);
     // Files are content, not UI: `/en/tischler/plan.pdf` is the German address's file.
@@ -243,7 +251,7 @@ pub async fn fallback(req: HttpRequest, shared: Data) -> HttpResponse {
             .insert_header((header::LOCATION, lang.url(doc)))
             .finish();
     }
-    respond::not_found(&state, PageLang::of(&req))
+    respond::not_found(&state, PageLang::of(req))
 }
 
 /// Decodes a request path once and refuses what can never name content:

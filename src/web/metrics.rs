@@ -22,7 +22,9 @@ pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 /// All counters of one process.
 #[derive(Debug, Default)]
 pub struct Metrics {
-    requests: Mutex<BTreeMap<(String, u16), u64>>,
+    /// Answered requests by route and status. A route seen before is counted without
+    /// allocating its name again (this runs for every request).
+    requests: Mutex<BTreeMap<String, BTreeMap<u16, u64>>>,
     latency_buckets: [AtomicU64; LATENCY_BUCKETS.len()],
     latency_count: AtomicU64,
     latency_sum_micros: AtomicU64,
@@ -50,7 +52,11 @@ impl Metrics {
     pub fn observe_request(&self, route: &str, status: u16, elapsed: Duration) {
         {
             let mut requests = self.requests.lock().unwrap_or_else(|e| e.into_inner());
-            *requests.entry((route.to_owned(), status)).or_insert(0) += 1;
+            let by_status = match requests.get_mut(route) {
+                Some(by_status) => by_status,
+                None => requests.entry(route.to_owned()).or_default(),
+            };
+            *by_status.entry(status).or_insert(0) += 1;
         }
         let seconds = elapsed.as_secs_f64();
         // Buckets are stored non-cumulatively and summed when written out.
@@ -97,12 +103,14 @@ impl Metrics {
         );
         {
             let requests = self.requests.lock().unwrap_or_else(|e| e.into_inner());
-            for ((route, status), count) in requests.iter() {
-                let _ = writeln!(
-                    out,
-                    "werkbank_http_requests_total{{route=\"{}\",status=\"{status}\"}} {count}",
-                    escape(route)
-                );
+            for (route, by_status) in requests.iter() {
+                for (status, count) in by_status {
+                    let _ = writeln!(
+                        out,
+                        "werkbank_http_requests_total{{route=\"{}\",status=\"{status}\"}} {count}",
+                        escape(route)
+                    );
+                }
             }
         }
         header(

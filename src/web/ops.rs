@@ -21,6 +21,9 @@ pub const STRICT_TRANSPORT_SECURITY: &str = "max-age=31536000";
 /// The route label of requests answered by the fallback (documents, sections, files).
 pub const FALLBACK_ROUTE: &str = "fallback";
 
+/// Marks an answer of the fallback handler (documents, sections, files).
+pub struct Fallback;
+
 /// Counts the request for `/metrics` and adds `X-Content-Version`.
 pub async fn observe(
     req: ServiceRequest,
@@ -30,13 +33,17 @@ pub async fn observe(
     let shared = req.app_data::<web::Data<Shared>>().cloned();
     let mut response = next.call(req).await?;
     if let Some(shared) = shared {
-        let route = response
-            .request()
-            .match_pattern()
-            .unwrap_or_else(|| FALLBACK_ROUTE.to_owned());
+        // Looking for a pattern walks the route table; the fallback has none.
+        let fallback = response.response().extensions().contains::<Fallback>();
+        let pattern = if fallback {
+            None
+        } else {
+            response.request().match_pattern()
+        };
+        let route = pattern.as_deref().unwrap_or(FALLBACK_ROUTE);
         shared
             .metrics
-            .observe_request(&route, response.status().as_u16(), started.elapsed());
+            .observe_request(route, response.status().as_u16(), started.elapsed());
         // The short form is kept in the state's layout values, so it is not formatted
         // again for every response.
         if let Some(version) = &shared.load().chrome.content_version
