@@ -316,6 +316,7 @@ impl<'a> SegmentScorer<'a> {
             });
         }
         // The best field's score plus a share of the others, per document.
+        sums.prepare_terms();
         for (field, boost) in present {
             let bit = if field == body { bit } else { 0 };
             self.for_each_posting(field, text, &mut |doc, score| {
@@ -478,7 +479,7 @@ struct Sums {
     /// The query words (up to 64) each document has in its body.
     in_body: Vec<u64>,
     /// For a term in several fields: its best field's score and the sum, per document,
-    /// and the documents that have any.
+    /// and the documents that have any (empty until [`Sums::prepare_terms`]).
     term_best: Vec<Score>,
     term_sum: Vec<Score>,
     term_seen: Vec<bool>,
@@ -492,10 +493,21 @@ impl Sums {
             scores: vec![0.0; n],
             matched: vec![false; n],
             in_body: vec![0; n],
-            term_best: vec![0.0; n],
-            term_sum: vec![0.0; n],
-            term_seen: vec![false; n],
+            term_best: Vec::new(),
+            term_sum: Vec::new(),
+            term_seen: Vec::new(),
             touched: Vec::new(),
+        }
+    }
+
+    /// Sizes the arrays of a term in several fields, on first use: a query whose
+    /// terms are each in one field never needs them.
+    fn prepare_terms(&mut self) {
+        let n = self.scores.len();
+        if self.term_seen.len() != n {
+            self.term_best = vec![0.0; n];
+            self.term_sum = vec![0.0; n];
+            self.term_seen = vec![false; n];
         }
     }
 
