@@ -22,10 +22,11 @@ use std::sync::Arc;
 use anyhow::Context;
 use rayon::prelude::*;
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::directory::OwnedBytes;
+use tantivy::directory::{Directory, MmapDirectory, OwnedBytes, RamDirectory};
+use tantivy::schema::Field;
 use tantivy::schema::{FAST, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
-use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
+use tantivy::tokenizer::{TextAnalyzer, TokenizerManager};
+use tantivy::{Index, IndexBuilder, IndexReader, ReloadPolicy, TantivyDocument};
 
 use crate::content::Kind;
 use crate::content::stored;
@@ -51,9 +52,12 @@ const WRITER_BYTES_PER_THREAD: usize = 32 * 1024 * 1024;
 /// The least memory tantivy accepts per indexing thread.
 const WRITER_BYTES_MIN: usize = 15_000_000;
 /// Documents per indexing thread: below this, another thread does not pay for its
-/// set-up. (Measured on the embedded demo: two threads index its fifty documents in
-/// 27 ms, one in 40 ms.)
+/// set-up.
 const DOCS_PER_THREAD: usize = 25;
+/// Libraries smaller than this are indexed on the calling thread into one segment.
+const SINGLE_SEGMENT_DOCS: usize = 200;
+/// The least memory for the single-segment writer (its term table is a third of it).
+const SINGLE_SEGMENT_BYTES_MIN: usize = 1024 * 1024;
 /// Documents from which the index is merged into one segment after indexing: below
 /// this, a merge costs more start-up time (11 ms for the demo) than it saves queries.
 const MERGE_MIN_DOCS: usize = 1_000;
@@ -228,23 +232,16 @@ impl SearchIndex {
         threads: usize,
         storage: Storage<'_>,
     ) -> anyhow::Result<SearchIndex> {
-        let text = TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(analysis::GERMAN)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-        );
-        let mut builder = Schema::builder();
-        let title = builder.add_text_field("title", text.clone());
-        let headings = builder.add_text_field("headings", text.clone());
-        let body = builder.add_text_field("body", text);
-        // Read as a fast field only: nothing is stored, so no document store is
-        // compressed and written.
-        let doc = builder.add_u64_field(DOC_FIELD, FAST);
-        let schema = builder.build();
-        let index = match storage {
-            Storage::Ram => Index::create_in_ram(schema),
-            Storage::Build(dir) => Index::create_in_dir(dir, schema)
-                .with_context(|| format!("Suchindex in {}", dir.display()))?,
+        let (schema, fields) = IndexFields::schema();
+        let IndexFields {
+            title,
+            headings,
+            body,
+            ..
+        } = fields;
+        // An index from the cache is opened now; a new one is made once the analyzer
+        // for indexing is ready (a single-segment writer creates its index itself).
+        let opened = match storage {
             Storage::Open(dir) => {
                 let index = Index::open_in_dir(dir)
                     .with_context(|| format!("Suchindex in {}", dir.display()))?;
@@ -253,8 +250,9 @@ impl SearchIndex {
                     "der Suchindex in {} hat ein anderes Schema",
                     dir.display()
                 );
-                index
+                Some(index)
             }
+            _ => None,
         };
 
         // The texts to index, and from them the lexicon for compound splitting. An
@@ -285,56 +283,26 @@ impl SearchIndex {
             "Wortschatz gebildet"
         );
         let analyzer = analysis::german_with_compounds(Arc::clone(&lexicon));
-        // Indexing analyses whole texts: remember each word's analysis.
-        let memoized = TextAnalyzer::from(memo::Memoized::new(analyzer.clone()));
-        index.tokenizers().register(analysis::GERMAN, memoized);
-
-        if !matches!(storage, Storage::Open(_)) {
-            // A small folder such as the embedded demo gets the least memory per thread;
-            // a large one uses the cores.
-            let threads = threads
-                .min(texts.len().div_ceil(DOCS_PER_THREAD))
-                .clamp(1, 8);
-            let text_bytes: usize = texts
-                .iter()
-                .map(|t| t.title.len() + t.headings.len() + t.body.len())
-                .sum();
-            let per_thread = (text_bytes * 4).clamp(WRITER_BYTES_MIN, WRITER_BYTES_PER_THREAD);
-            let mut writer = index
-                .writer_with_num_threads::<TantivyDocument>(threads, threads * per_thread)
-                .context("Suchindex konnte nicht angelegt werden")?;
-            for (i, text) in texts.iter().enumerate() {
-                let mut document = TantivyDocument::default();
-                document.add_text(title, &text.title);
-                document.add_text(headings, &text.headings);
-                document.add_text(body, &text.body);
-                document.add_u64(doc, i as u64);
-                writer.add_document(document)?;
+        let index = match opened {
+            Some(index) => index,
+            None => {
+                // Indexing analyses whole texts: remember each word's analysis.
+                let tokenizers = TokenizerManager::default();
+                let memoized = TextAnalyzer::from(memo::Memoized::new(analyzer.clone()));
+                tokenizers.register(analysis::GERMAN, memoized);
+                let builder = Index::builder().schema(schema).tokenizers(tokenizers);
+                let index = if texts.len() < SINGLE_SEGMENT_DOCS {
+                    write_single_segment(builder, storage, &texts, fields)?
+                } else {
+                    write_segments(builder, storage, &texts, fields, threads)?
+                };
+                tracing::debug!(
+                    millis = started.elapsed().as_millis(),
+                    "Dokumente indexiert"
+                );
+                index
             }
-            writer
-                .commit()
-                .context("Suchindex konnte nicht geschrieben werden")?;
-            tracing::debug!(
-                millis = started.elapsed().as_millis(),
-                "Dokumente indexiert"
-            );
-            // Every segment repeats the term look-ups and scorer set-up of each query;
-            // one segment makes searches cheaper for the whole life of the index.
-            let segments = index.searchable_segment_ids()?;
-            if segments.len() > 1 && texts.len() >= MERGE_MIN_DOCS {
-                writer
-                    .merge(&segments)
-                    .wait()
-                    .context("Suchindex konnte nicht zusammengeführt werden")?;
-            }
-            writer
-                .wait_merging_threads()
-                .context("Suchindex konnte nicht geschrieben werden")?;
-        }
-        tracing::debug!(
-            millis = started.elapsed().as_millis(),
-            "Suchindex geschrieben"
-        );
+        };
         drop(texts);
         let cached = match storage {
             Storage::Open(dir) => read_layouts(dir, library.documents.len()),
@@ -675,6 +643,11 @@ struct IndexText {
 }
 
 impl IndexText {
+    /// The bytes of text to index.
+    fn len(&self) -> usize {
+        self.title.len() + self.headings.len() + self.body.len()
+    }
+
     fn of(d: &crate::content::Document) -> IndexText {
         let mut headings = String::new();
         for section in &d.rendered.sections {
@@ -687,6 +660,123 @@ impl IndexText {
             body: BodyParts::of(d).parts.concat(),
         }
     }
+}
+
+/// The fields of the index schema.
+#[derive(Clone, Copy)]
+struct IndexFields {
+    title: Field,
+    headings: Field,
+    body: Field,
+    doc: Field,
+}
+
+impl IndexFields {
+    /// The schema of the index and its fields.
+    fn schema() -> (Schema, IndexFields) {
+        let text = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(analysis::GERMAN)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        let mut builder = Schema::builder();
+        let title = builder.add_text_field("title", text.clone());
+        let headings = builder.add_text_field("headings", text.clone());
+        let body = builder.add_text_field("body", text);
+        // Read as a fast field only: nothing is stored, so no document store is
+        // compressed and written.
+        let doc = builder.add_u64_field(DOC_FIELD, FAST);
+        let fields = IndexFields {
+            title,
+            headings,
+            body,
+            doc,
+        };
+        (builder.build(), fields)
+    }
+
+    /// The tantivy document for the library's `i`-th document.
+    fn document(&self, i: usize, text: &IndexText) -> TantivyDocument {
+        let mut document = TantivyDocument::default();
+        document.add_text(self.title, &text.title);
+        document.add_text(self.headings, &text.headings);
+        document.add_text(self.body, &text.body);
+        document.add_u64(self.doc, i as u64);
+        document
+    }
+}
+
+/// The tantivy directory for a new index in `storage`.
+fn new_directory(storage: Storage<'_>) -> anyhow::Result<Box<dyn Directory>> {
+    Ok(match storage {
+        Storage::Build(dir) => Box::new(
+            MmapDirectory::open(dir).with_context(|| format!("Suchindex in {}", dir.display()))?,
+        ),
+        _ => Box::new(RamDirectory::create()),
+    })
+}
+
+/// Indexes a small library on this thread into one segment: no indexing threads, no
+/// commit, no merge, and a term table sized for the texts rather than tantivy's
+/// fifteen megabytes per thread.
+fn write_single_segment(
+    builder: IndexBuilder,
+    storage: Storage<'_>,
+    texts: &[IndexText],
+    fields: IndexFields,
+) -> anyhow::Result<Index> {
+    let text_bytes: usize = texts.iter().map(IndexText::len).sum();
+    let budget = (text_bytes * 4).clamp(SINGLE_SEGMENT_BYTES_MIN, WRITER_BYTES_PER_THREAD);
+    let mut writer = builder
+        .single_segment_index_writer::<TantivyDocument>(new_directory(storage)?, budget)
+        .context("Suchindex konnte nicht angelegt werden")?;
+    for (i, text) in texts.iter().enumerate() {
+        writer.add_document(fields.document(i, text))?;
+    }
+    writer
+        .finalize()
+        .context("Suchindex konnte nicht geschrieben werden")
+}
+
+/// Indexes a library with up to `threads` threads, and merges the segments of a large
+/// one.
+fn write_segments(
+    builder: IndexBuilder,
+    storage: Storage<'_>,
+    texts: &[IndexText],
+    fields: IndexFields,
+    threads: usize,
+) -> anyhow::Result<Index> {
+    let index = builder
+        .open_or_create(new_directory(storage)?)
+        .context("Suchindex konnte nicht angelegt werden")?;
+    let threads = threads
+        .min(texts.len().div_ceil(DOCS_PER_THREAD))
+        .clamp(1, 8);
+    let text_bytes: usize = texts.iter().map(IndexText::len).sum();
+    let per_thread = (text_bytes * 4).clamp(WRITER_BYTES_MIN, WRITER_BYTES_PER_THREAD);
+    let mut writer = index
+        .writer_with_num_threads::<TantivyDocument>(threads, threads * per_thread)
+        .context("Suchindex konnte nicht angelegt werden")?;
+    for (i, text) in texts.iter().enumerate() {
+        writer.add_document(fields.document(i, text))?;
+    }
+    writer
+        .commit()
+        .context("Suchindex konnte nicht geschrieben werden")?;
+    // Every segment repeats the term look-ups and scorer set-up of each query; one
+    // segment makes searches cheaper for the whole life of the index.
+    let segments = index.searchable_segment_ids()?;
+    if segments.len() > 1 && texts.len() >= MERGE_MIN_DOCS {
+        writer
+            .merge(&segments)
+            .wait()
+            .context("Suchindex konnte nicht zusammengeführt werden")?;
+    }
+    writer
+        .wait_merging_threads()
+        .context("Suchindex konnte nicht geschrieben werden")?;
+    Ok(index)
 }
 
 /// The body field's text of a document in pieces that end between words: summary,
@@ -761,4 +851,109 @@ fn snippet_of(
         );
     }
     fragments
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use tantivy::postings::Postings;
+    use tantivy::{DocId, DocSet};
+
+    use super::*;
+
+    /// Every term of every field with its postings (library position, positions), and
+    /// every document's field lengths: what searches read from an index.
+    type Contents = (
+        BTreeMap<(u32, Vec<u8>), Vec<(u64, Vec<u32>)>>,
+        Vec<Vec<u32>>,
+    );
+
+    fn contents(index: &Index, fields: IndexFields) -> Contents {
+        let searcher = index.reader().unwrap().searcher();
+        let mut postings: BTreeMap<_, Vec<_>> = BTreeMap::new();
+        let mut lengths = vec![Vec::new(); searcher.num_docs() as usize];
+        for reader in searcher.segment_readers() {
+            let column = reader.fast_fields().u64(DOC_FIELD).unwrap();
+            let library = |doc: DocId| column.first(doc).unwrap();
+            for field in [fields.title, fields.headings, fields.body] {
+                let norms = reader.get_fieldnorms_reader(field).unwrap();
+                for doc in 0..reader.max_doc() {
+                    lengths[library(doc) as usize].push(norms.fieldnorm(doc));
+                }
+                let inverted = reader.inverted_index(field).unwrap();
+                let mut terms = inverted.terms().stream().unwrap();
+                while terms.advance() {
+                    let mut list = inverted
+                        .read_postings_from_terminfo(
+                            terms.value(),
+                            IndexRecordOption::WithFreqsAndPositions,
+                        )
+                        .unwrap();
+                    let entry = postings
+                        .entry((field.field_id(), terms.key().to_vec()))
+                        .or_default();
+                    while list.doc() != tantivy::TERMINATED {
+                        let mut positions = Vec::new();
+                        list.positions(&mut positions);
+                        entry.push((library(list.doc()), positions));
+                        list.advance();
+                    }
+                }
+            }
+        }
+        for list in postings.values_mut() {
+            list.sort();
+        }
+        (postings, lengths)
+    }
+
+    #[test]
+    fn one_segment_on_this_thread_indexes_what_the_indexing_threads_do() {
+        let words = [
+            "Gesellenprüfung",
+            "Holz",
+            "Tischler",
+            "Anmeldung",
+            "Prüfungstermin",
+            "Werkstatt",
+            "Säge",
+            "Leim",
+            "Ausbildung",
+            "Bäcker",
+        ];
+        // Enough documents for several indexing threads and segments.
+        let texts: Vec<IndexText> = (0..3 * DOCS_PER_THREAD)
+            .map(|i| IndexText {
+                title: format!("{} {i}", words[i % words.len()]),
+                headings: format!("{}\n{}\n", words[i % 7], words[i % 3]),
+                body: (0..i % 13 + 2)
+                    .map(|w| words[(i * w + w) % words.len()])
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            })
+            .collect();
+        let index_with = |write: &dyn Fn(IndexBuilder, IndexFields) -> anyhow::Result<Index>| {
+            let (schema, fields) = IndexFields::schema();
+            let tokenizers = TokenizerManager::default();
+            tokenizers.register(analysis::GERMAN, analysis::german());
+            let index = write(
+                Index::builder().schema(schema).tokenizers(tokenizers),
+                fields,
+            );
+            (index.unwrap(), fields)
+        };
+        let (threaded, fields) =
+            index_with(&|builder, fields| write_segments(builder, Storage::Ram, &texts, fields, 3));
+        assert!(threaded.searchable_segment_ids().unwrap().len() > 1);
+        let (single, _) = index_with(&|builder, fields| {
+            write_single_segment(builder, Storage::Ram, &texts, fields)
+        });
+        assert_eq!(single.searchable_segment_ids().unwrap().len(), 1);
+
+        let (postings, lengths) = contents(&single, fields);
+        assert!(postings.len() > words.len(), "terms of all fields");
+        assert_eq!(lengths.len(), texts.len());
+        assert_eq!((postings, lengths), contents(&threaded, fields));
+    }
 }
