@@ -16,7 +16,9 @@
 # env: CONNS=64 THREADS=2 DURATION=10 REPS=3 WORK=/tmp/perf (see ../shared/bench/lib.sh),
 #      SHARED=<repo>/../shared, SKIP_BUILD=1 (use the built binary), BIN=path/to/werkbank
 #      TANTIVY=path/to/tantivy, WLS="tantivy_search werkbank_search" (a subset of the
-#      workloads), SKIP_STARTUP=1 (no start-up runs)
+#      workloads), SKIP_STARTUP=1 (no start-up runs), KIWIX=1 (also kiwix-serve's
+#      full-text search on the same queries: the shared anchor script installs it and
+#      builds the ZIM file on its first run, several minutes for the 10k set)
 # Quick check: DURATION=2 REPS=1 bench/perf.sh small
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -54,6 +56,19 @@ if [ ! -f "$WORK/tantivy/idx-$SET/meta.json" ] || [ ! -x "$TANTIVY" ]; then
   DURATION=1 REPS=1 TANTIVY="$TANTIVY" bash "$SHARED/bench/bench-tantivy.sh" "$SET" >&2
 fi
 
+# --- the kiwix-serve anchor's ZIM file (the shared script installs kiwix-tools and builds it)
+BOOK="notfall_de_$SET"
+ZIM="$WORK/zim/$BOOK.zim"
+if [ -n "${KIWIX:-}" ]; then
+  if [ ! -f "$ZIM" ] || ! command -v kiwix-serve >/dev/null; then
+    log "building the kiwix ZIM file with the shared anchor script (a short run)"
+    DURATION=1 REPS=1 bash "$SHARED/bench/bench-kiwix.sh" "$SET" >&2
+  fi
+  # The same queries in kiwix-serve's search URL.
+  sed "s|^/api/?q=\(.*\)&nhits=10\$|/search?content=$BOOK\&pattern=\1\&pageLength=10|" \
+    "$OUT/tantivy-paths" > "$OUT/kiwix-paths"
+fi
+
 # --- start-up: exec -> first 2xx on a search, REPS times each, interleaved
 PORT=$(free_port 18480)
 Q1='/api/v1/search?q=Pr%C3%BCfung&limit=10'
@@ -86,6 +101,13 @@ TPORT=$(free_port $((PORT + 1)))
 TPID=$!; track "$TPID"
 wait_http "http://127.0.0.1:$TPORT/api/?q=Datei&nhits=10" 60 || { log "tantivy serve did not start"; exit 1; }
 
+if [ -n "${KIWIX:-}" ]; then
+  KPORT=$(free_port $((TPORT + 2)))
+  kiwix-serve --address=127.0.0.1 --port="$KPORT" "$ZIM" > "$OUT/kiwix.log" 2>&1 &
+  KPID=$!; track "$KPID"
+  wait_http "http://127.0.0.1:$KPORT/" 60 || { log "kiwix-serve did not start"; exit 1; }
+fi
+
 # The same pages for nginx: werkbank's HTML of the median-size document and of a results
 # page, saved as files.
 HTML="$OUT/html"
@@ -96,12 +118,12 @@ RESULTS_URL='/suche?q=Datei%20%C3%B6ffnen'
 curl -fsS -o "$HTML/doc.html" "http://127.0.0.1:$PORT$DOC_URL"
 curl -fsS -o "$HTML/results.html" "http://127.0.0.1:$PORT$RESULTS_URL"
 cp "$HTML/doc.html" "$HTML/index.html"   # start_nginx probes /
-NPORT=$(free_port $((TPORT + 1)))
+NPORT=$(free_port $((TPORT + 3)))
 start_nginx "$HTML" "$NPORT"
 log "document $DOC_URL ($(stat -c %s "$HTML/doc.html") bytes), results $RESULTS_URL ($(stat -c %s "$HTML/results.html") bytes)"
 RSS_IDLE=$(rss_kb "$WPID")
 
-WLS=${WLS:-"nginx_doc werkbank_doc nginx_results werkbank_results tantivy_search werkbank_search"}
+WLS=${WLS:-"nginx_doc werkbank_doc nginx_results werkbank_results tantivy_search werkbank_search${KIWIX:+ kiwix_search}"}
 DURATION=3 run_wrk "http://127.0.0.1:$PORT/" "$OUT/search-paths" >/dev/null   # warm-up
 DURATION=3 run_wrk "http://127.0.0.1:$TPORT/" "$OUT/tantivy-paths" >/dev/null
 # The peak so far is the start-up's (building the index); from here on the peak of
@@ -118,6 +140,7 @@ for rep in $(seq "$REPS"); do
       werkbank_results) line=$(run_wrk "http://127.0.0.1:$PORT$RESULTS_URL") ;;
       tantivy_search)   line=$(run_wrk "http://127.0.0.1:$TPORT/" "$OUT/tantivy-paths") ;;
       werkbank_search)  line=$(run_wrk "http://127.0.0.1:$PORT/" "$OUT/search-paths") ;;
+      kiwix_search)     line=$(run_wrk "http://127.0.0.1:$KPORT/" "$OUT/kiwix-paths") ;;
     esac
     log "rep $rep $wl: $line"
     for k in rps p50_ms p99_ms non2xx; do R[$wl.$k]+=" $(field "$line" "$k")"; done
@@ -147,5 +170,8 @@ done
 echo "ratio werkbank_doc/nginx_doc:             $(ratio "$(med werkbank_doc.rps)" "$(med nginx_doc.rps)")"
 echo "ratio werkbank_results/nginx_results:     $(ratio "$(med werkbank_results.rps)" "$(med nginx_results.rps)")"
 echo "ratio werkbank_search/tantivy_search:     $(ratio "$(med werkbank_search.rps)" "$(med tantivy_search.rps)")"
+if [ -n "${R[kiwix_search.rps]:-}" ]; then
+  echo "ratio werkbank_search/kiwix_search:       $(ratio "$(med werkbank_search.rps)" "$(med kiwix_search.rps)")"
+fi
 echo "ratio werkbank_search/nginx_doc:          $(ratio "$(med werkbank_search.rps)" "$(med nginx_doc.rps)")"
 echo "ratio tantivy_search/nginx_doc:           $(ratio "$(med tantivy_search.rps)" "$(med nginx_doc.rps)")"
