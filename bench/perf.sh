@@ -167,11 +167,15 @@ for wl in $WLS; do
   printf "%-18s %12s %9s %9s %8s   %s\n" "$wl" "$(med "$wl.rps")" "$(med "$wl.p50_ms")" "$(med "$wl.p99_ms")" \
     "$(tr ' ' '\n' <<<"${R[$wl.non2xx]}" | awk '{s+=$1} END{print s}')" "${R[$wl.rps]}"
 done
-echo "ratio werkbank_doc/nginx_doc:             $(ratio "$(med werkbank_doc.rps)" "$(med nginx_doc.rps)")"
-echo "ratio werkbank_results/nginx_results:     $(ratio "$(med werkbank_results.rps)" "$(med nginx_results.rps)")"
-echo "ratio werkbank_search/tantivy_search:     $(ratio "$(med werkbank_search.rps)" "$(med tantivy_search.rps)")"
-if [ -n "${R[kiwix_search.rps]:-}" ]; then
-  echo "ratio werkbank_search/kiwix_search:       $(ratio "$(med werkbank_search.rps)" "$(med kiwix_search.rps)")"
-fi
-echo "ratio werkbank_search/nginx_doc:          $(ratio "$(med werkbank_search.rps)" "$(med nginx_doc.rps)")"
-echo "ratio tantivy_search/nginx_doc:           $(ratio "$(med tantivy_search.rps)" "$(med nginx_doc.rps)")"
+# A ratio for each pair of workloads that ran (WLS may name only some).
+show_ratio() {
+  if [ -n "${R[$1.rps]:-}" ] && [ -n "${R[$2.rps]:-}" ]; then
+    printf "ratio %-36s %s\n" "$1/$2:" "$(ratio "$(med "$1.rps")" "$(med "$2.rps")")"
+  fi
+}
+show_ratio werkbank_doc nginx_doc
+show_ratio werkbank_results nginx_results
+show_ratio werkbank_search tantivy_search
+show_ratio werkbank_search kiwix_search
+show_ratio werkbank_search nginx_doc
+show_ratio tantivy_search nginx_doc
