@@ -5,6 +5,7 @@
 //! [`Library`], which the caller passes in. Nothing here knows about HTTP.
 
 pub mod analysis;
+pub mod cache;
 pub mod collector;
 pub mod compound;
 pub mod execute;
@@ -65,7 +66,7 @@ const MERGE_MIN_DOCS: usize = 1_000;
 const DOC_FIELD: &str = "doc";
 
 /// A search as the reader asked for it, already checked.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct SearchRequest {
     /// The query text (may be empty: then the filters alone list documents).
     pub q: String,
@@ -217,6 +218,8 @@ pub struct SearchIndex {
     layouts: Vec<sections::Layout>,
     suggester: std::sync::OnceLock<suggest::Suggester>,
     trade_slugs: Vec<String>,
+    /// The latest answers (see [`cache`]).
+    cache: cache::ResultCache,
 }
 
 impl SearchIndex {
@@ -387,7 +390,23 @@ impl SearchIndex {
             docs,
             layouts,
             trade_slugs,
+            cache: cache::ResultCache::default(),
         })
+    }
+
+    /// Like [`search`](Self::search), but a search asked again is answered from the
+    /// cache of the latest answers ([`cache`]); says whether it was.
+    pub fn search_cached(
+        &self,
+        library: &Library,
+        request: &SearchRequest,
+    ) -> anyhow::Result<(Arc<SearchResults>, bool)> {
+        if let Some(results) = self.cache.get(request) {
+            return Ok((results, true));
+        }
+        let results = Arc::new(self.search(library, request)?);
+        self.cache.put(request.clone(), Arc::clone(&results));
+        Ok((results, false))
     }
 
     /// Runs a search. The request's page and size are clamped to the limits.

@@ -1,5 +1,7 @@
 //! Thin handlers: parse the request, ask the state, render a view.
 
+use std::sync::Arc;
+
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
@@ -329,9 +331,9 @@ fn run_search(
     state: &State,
     request: &crate::search::SearchRequest,
     notes: &mut Vec<Note>,
-) -> anyhow::Result<SearchResults> {
-    let results = state.index.search(&state.library, request)?;
-    metrics.observe_search(results.total);
+) -> anyhow::Result<Arc<SearchResults>> {
+    let (results, cached) = state.index.search_cached(&state.library, request)?;
+    metrics.observe_search(results.total, cached);
     if results.truncated {
         notes.push(Note::QueryCut {
             chars: crate::search::query::MAX_QUERY_CHARS,

@@ -29,6 +29,7 @@ pub struct Metrics {
     latency_count: AtomicU64,
     latency_sum_micros: AtomicU64,
     searches: AtomicU64,
+    cached_searches: AtomicU64,
     zero_hit_searches: AtomicU64,
     reloads: AtomicU64,
     reload_failures: AtomicU64,
@@ -68,9 +69,13 @@ impl Metrics {
             .fetch_add(elapsed.as_micros() as u64, Ordering::Relaxed);
     }
 
-    /// Counts one search and whether it found nothing.
-    pub fn observe_search(&self, total_hits: usize) {
+    /// Counts one search, whether it found nothing and whether the cache of the
+    /// latest answers gave it.
+    pub fn observe_search(&self, total_hits: usize, cached: bool) {
         self.searches.fetch_add(1, Ordering::Relaxed);
+        if cached {
+            self.cached_searches.fetch_add(1, Ordering::Relaxed);
+        }
         if total_hits == 0 {
             self.zero_hit_searches.fetch_add(1, Ordering::Relaxed);
         }
@@ -141,6 +146,11 @@ impl Metrics {
                 "werkbank_searches_total",
                 "Ausgeführte Suchen (Seite und API).",
                 &self.searches,
+            ),
+            (
+                "werkbank_cached_searches_total",
+                "Suchen, die der Zwischenspeicher der letzten Antworten beantwortete.",
+                &self.cached_searches,
             ),
             (
                 "werkbank_zero_hit_searches_total",

@@ -280,6 +280,24 @@ fn saegen(title: &str) -> String {
 }
 
 #[tokio::test]
+async fn a_search_asked_again_after_a_reload_finds_the_new_content() {
+    let (app, dir) = spawn_live().await;
+    let search = "/api/v1/search?q=Zwischenfrage";
+    assert_eq!(app.json(search).await["total"], 0);
+    assert_eq!(app.json(search).await["total"], 0, "asked twice, kept");
+
+    std::fs::write(
+        dir.path().join("holz/zwischenfrage.md"),
+        "---\ntitle: Die Zwischenfrage\ntrade: holz\nkind: lernmaterial\n---\nText.\n",
+    )
+    .unwrap();
+    wait_for_text(&app, "/holz/zwischenfrage", "Die Zwischenfrage").await;
+    let after = app.json(search).await;
+    assert_eq!(after["total"], 1, "{after}");
+    assert_eq!(after["hits"][0]["title"], "Die Zwischenfrage");
+}
+
+#[tokio::test]
 async fn live_reload_picks_up_edits_and_keeps_the_last_good_version() {
     let (app, dir) = spawn_live().await;
     let before = app.json("/healthz").await;
@@ -492,9 +510,13 @@ async fn metrics_parse_as_prometheus_text_and_count_searches() {
     assert_eq!(app.get("/").await.status(), 200);
     assert_eq!(app.get("/tischler/").await.status(), 200);
     assert_eq!(app.get("/gibt-es-nicht").await.status(), 404);
-    app.json("/api/v1/search?q=gesellenpr%C3%BCfung").await;
+    let first = app.json("/api/v1/search?q=gesellenpr%C3%BCfung").await;
     app.json("/api/v1/search?q=xyzzyquux").await;
     assert_eq!(app.get("/suche?q=tischler").await.status(), 200);
+    // Asked again: the same answer, from the cache of the latest answers.
+    let again = app.json("/api/v1/search?q=gesellenpr%C3%BCfung").await;
+    assert_eq!(first, again);
+    assert!(first["total"].as_u64().unwrap() > 0);
 
     let response = app.get("/metrics").await;
     assert_eq!(response.status(), 200);
@@ -521,7 +543,8 @@ async fn metrics_parse_as_prometheus_text_and_count_searches() {
             })
             .sum()
     };
-    assert_eq!(value("werkbank_searches_total", &[]), 3.0);
+    assert_eq!(value("werkbank_searches_total", &[]), 4.0);
+    assert_eq!(value("werkbank_cached_searches_total", &[]), 1.0);
     assert_eq!(value("werkbank_zero_hit_searches_total", &[]), 1.0);
     assert_eq!(
         value(
@@ -549,7 +572,7 @@ async fn metrics_parse_as_prometheus_text_and_count_searches() {
             "werkbank_http_requests_total",
             &[("route", "/api/v1/search"), ("status", "200")]
         ),
-        2.0
+        3.0
     );
     assert_eq!(value("werkbank_content_reloads_total", &[]), 0.0);
     assert!(value("werkbank_documents", &[]) >= 30.0);
@@ -563,8 +586,8 @@ async fn metrics_parse_as_prometheus_text_and_count_searches() {
     };
     assert_eq!(
         buckets.last().unwrap().count,
-        6.0,
-        "six requests before /metrics"
+        7.0,
+        "seven requests before /metrics"
     );
 }
 
