@@ -130,9 +130,17 @@ DURATION=3 run_wrk "http://127.0.0.1:$TPORT/" "$OUT/tantivy-paths" >/dev/null
 # the loads is measured: writing 5 to clear_refs resets VmHWM to the current RSS.
 RSS_BUILD=$(hwm_kb "$WPID")
 echo 5 > "/proc/$WPID/clear_refs"
-declare -A R=()
+# werkbank's counters of searches and of those the cache of the latest answers gave:
+# the rotated queries must not come from it (the results page, one query asked again
+# and again, does).
+counters() {
+  curl -fsS "http://127.0.0.1:$PORT/metrics" |
+    awk '$1 == "werkbank_searches_total" {s = $2} $1 == "werkbank_cached_searches_total" {c = $2} END {print s + 0, c + 0}'
+}
+declare -A R=() CACHE_USE=()
 for rep in $(seq "$REPS"); do
   for wl in $WLS; do
+    read -r searches_before cached_before < <(counters)
     case $wl in
       nginx_doc)        line=$(run_wrk "http://127.0.0.1:$NPORT/doc.html") ;;
       werkbank_doc)     line=$(run_wrk "http://127.0.0.1:$PORT$DOC_URL") ;;
@@ -143,6 +151,10 @@ for rep in $(seq "$REPS"); do
       kiwix_search)     line=$(run_wrk "http://127.0.0.1:$KPORT/" "$OUT/kiwix-paths") ;;
     esac
     log "rep $rep $wl: $line"
+    read -r searches_after cached_after < <(counters)
+    if [ "$searches_after" != "$searches_before" ]; then
+      CACHE_USE[$wl]+=" $((cached_after - cached_before)) of $((searches_after - searches_before))"
+    fi
     for k in rps p50_ms p99_ms non2xx; do R[$wl.$k]+=" $(field "$line" "$k")"; done
   done
 done
@@ -162,6 +174,9 @@ if [ -z "${SKIP_STARTUP:-}" ]; then
   done
 fi
 echo "werkbank RSS: idle $((RSS_IDLE / 1024)) MiB, peak under the loads (VmHWM reset after the warm-up) $((RSS_PEAK / 1024)) MiB, peak of the start-up $((RSS_BUILD / 1024)) MiB; tantivy serve peak $((TRSS_PEAK / 1024)) MiB"
+for wl in werkbank_search werkbank_results; do
+  [ -n "${CACHE_USE[$wl]:-}" ] && echo "$wl: searches answered from the cache of the latest answers, per rep:${CACHE_USE[$wl]}"
+done
 printf "%-18s %12s %9s %9s %8s   %s\n" workload rps_median p50_ms p99_ms non2xx "rps per rep"
 for wl in $WLS; do
   printf "%-18s %12s %9s %9s %8s   %s\n" "$wl" "$(med "$wl.rps")" "$(med "$wl.p50_ms")" "$(med "$wl.p99_ms")" \
