@@ -24,9 +24,8 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use tantivy::query::{
-    Bm25StatisticsProvider, Bm25Weight, EnableScoring, PhraseQuery, Query, TermQuery,
-};
+use tantivy::postings::Postings as _;
+use tantivy::query::{Bm25StatisticsProvider, Bm25Weight, EnableScoring, PhraseQuery, Query};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, Searcher, SeekDangerResult, SegmentReader, Term};
 
@@ -66,6 +65,21 @@ impl<'a> Statistics<'a> {
             doc_freqs: RefCell::new(HashMap::new()),
             tokens: RefCell::new(Vec::new()),
         }
+    }
+}
+
+impl Statistics<'_> {
+    /// The BM25 weight of one term: what `Bm25Weight::for_terms` gives for it (and
+    /// tantivy's term query scores with), without building its explanation.
+    pub fn term_weight(&self, term: &Term) -> tantivy::Result<Bm25Weight> {
+        let total_num_docs = self.total_num_docs()?;
+        let average_fieldnorm =
+            self.total_num_tokens(term.field())? as Score / total_num_docs as Score;
+        Ok(Bm25Weight::for_one_term_without_explain(
+            self.doc_freq(term)?,
+            total_num_docs,
+            average_fieldnorm,
+        ))
     }
 }
 
@@ -310,7 +324,7 @@ impl<'a> SegmentScorer<'a> {
         let body = self.fields.body;
         if let [(field, boost)] = present[..] {
             let bit = if field == body { bit } else { 0 };
-            return self.for_each_posting(field, text, &mut |doc, score| {
+            return self.for_each_posting(field, text, |doc, score| {
                 sums.add_one(doc, score * boost * weight);
                 sums.in_body[doc as usize] |= bit;
             });
@@ -319,7 +333,7 @@ impl<'a> SegmentScorer<'a> {
         sums.prepare_terms();
         for (field, boost) in present {
             let bit = if field == body { bit } else { 0 };
-            self.for_each_posting(field, text, &mut |doc, score| {
+            self.for_each_posting(field, text, |doc, score| {
                 let score = score * boost;
                 let d = doc as usize;
                 if !sums.term_seen[d] {
@@ -443,23 +457,38 @@ impl<'a> SegmentScorer<'a> {
             .statistics
             .doc_freq(&Term::from_field_text(field, text))?;
         let mut postings = Vec::with_capacity(most.min(u64::from(self.reader.max_doc())) as usize);
-        self.for_each_posting(field, text, &mut |doc, score| postings.push((doc, score)))?;
+        self.for_each_posting(field, text, |doc, score| postings.push((doc, score)))?;
         Ok(postings)
     }
 
-    /// Calls `f` with each document of a term's postings, in order, and its BM25 score.
+    /// Calls `f` with each document of a term's postings, in order, and its BM25 score:
+    /// the scores of tantivy's term query, bit for bit. tantivy's own loop
+    /// (`Weight::for_each`) calls a `dyn` callback for every posting; this one is
+    /// generic, so the caller's summing is compiled into it.
     fn for_each_posting(
         &self,
         field: Field,
         text: &str,
-        f: &mut dyn FnMut(DocId, Score),
+        mut f: impl FnMut(DocId, Score),
     ) -> tantivy::Result<()> {
-        let query = TermQuery::new(
-            Term::from_field_text(field, text),
-            IndexRecordOption::WithFreqs,
-        );
-        let weight = query.specialized_weight(self.scoring)?;
-        tantivy::query::Weight::for_each(&weight, self.reader, f)
+        let term = Term::from_field_text(field, text);
+        let inverted = self.reader.inverted_index(field)?;
+        let Some(info) = inverted.get_term_info(&term)? else {
+            return Ok(());
+        };
+        let mut postings =
+            inverted.read_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?;
+        let norms = self.reader.get_fieldnorms_reader(field)?;
+        let weight = self.statistics.term_weight(&term)?;
+        let mut doc = postings.doc();
+        while doc != tantivy::TERMINATED {
+            f(
+                doc,
+                weight.score(norms.fieldnorm_id(doc), postings.term_freq()),
+            );
+            doc = postings.advance();
+        }
+        Ok(())
     }
 
     /// Any query's matches with their scores.
