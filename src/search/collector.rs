@@ -116,7 +116,7 @@ pub struct FacetedTopDocs {
     /// Number of trades (for the counts vector).
     pub trade_count: usize,
     /// Each indexed document, by segment and document id.
-    pub docs: Arc<[Box<[IndexedDoc]>]>,
+    pub docs: Arc<[Arc<[IndexedDoc]>]>,
 }
 
 impl Collector for FacetedTopDocs {
@@ -144,10 +144,14 @@ impl FacetedTopDocs {
     fn segment(&self, segment_ord: SegmentOrdinal) -> SegmentFacetedTopDocs {
         SegmentFacetedTopDocs {
             segment_ord,
-            docs: Arc::clone(&self.docs),
+            docs: self
+                .docs
+                .get(segment_ord as usize)
+                .map_or_else(|| Arc::from([]), Arc::clone),
             facets: Arc::clone(&self.facets),
             filter: self.filter,
             kind_filter: self.filter.kind.map(kind_index),
+            unfiltered: self.filter == Filter::default(),
             limit: self.limit,
             heap: BinaryHeap::with_capacity(self.limit + 1),
             collected: Collected {
@@ -184,10 +188,13 @@ impl FacetedTopDocs {
 /// The per-segment half of [`FacetedTopDocs`].
 pub struct SegmentFacetedTopDocs {
     segment_ord: SegmentOrdinal,
-    docs: Arc<[Box<[IndexedDoc]>]>,
+    /// This segment's documents, by document id.
+    docs: Arc<[IndexedDoc]>,
     facets: Arc<[DocFacets]>,
     filter: Filter,
     kind_filter: Option<u8>,
+    /// No filter is set.
+    unfiltered: bool,
     limit: usize,
     /// A min-heap of the best hits so far (worst on top).
     heap: BinaryHeap<Worst>,
@@ -218,6 +225,17 @@ impl super::execute::Hits for SegmentFacetedTopDocs {
         if entry.library == u32::MAX {
             return false;
         }
+        if self.unfiltered {
+            // Most searches: every count sees every document.
+            self.count_trades(entry);
+            let c = &mut self.collected;
+            c.kinds[entry.kind as usize % Kind::ALL.len()] += 1;
+            if entry.year > 0 {
+                c.years[entry.year as usize % c.years.len()] += 1;
+            }
+            c.total += 1;
+            return true;
+        }
         let several = || {
             self.facets
                 .get(entry.library as usize)
@@ -230,21 +248,7 @@ impl super::execute::Hits for SegmentFacetedTopDocs {
         let kind_ok = self.kind_filter.is_none_or(|k| entry.kind == k);
         let year_ok = self.filter.year.is_none_or(|y| entry.year == y);
         if kind_ok && year_ok {
-            match entry.trade {
-                IndexedDoc::NO_TRADE => {}
-                IndexedDoc::SEVERAL => {
-                    for &t in several() {
-                        if let Some(count) = self.collected.trades.get_mut(t as usize) {
-                            *count += 1;
-                        }
-                    }
-                }
-                one => {
-                    if let Some(count) = self.collected.trades.get_mut(one as usize) {
-                        *count += 1;
-                    }
-                }
-            }
+            self.count_trades(entry);
         }
         let c = &mut self.collected;
         if trade_ok && year_ok {
@@ -286,11 +290,34 @@ impl super::execute::Hits for SegmentFacetedTopDocs {
 }
 
 impl SegmentFacetedTopDocs {
+    /// Counts a document in the counts of its trades.
+    fn count_trades(&mut self, entry: IndexedDoc) {
+        let trades = &mut self.collected.trades;
+        match entry.trade {
+            IndexedDoc::NO_TRADE => {}
+            IndexedDoc::SEVERAL => {
+                let several = self
+                    .facets
+                    .get(entry.library as usize)
+                    .map_or(&[][..], |f| &f.trades[..]);
+                for &t in several {
+                    if let Some(count) = trades.get_mut(t as usize) {
+                        *count += 1;
+                    }
+                }
+            }
+            one => {
+                if let Some(count) = trades.get_mut(one as usize) {
+                    *count += 1;
+                }
+            }
+        }
+    }
+
     /// A document of this segment.
     fn indexed(&self, doc: DocId) -> IndexedDoc {
         self.docs
-            .get(self.segment_ord as usize)
-            .and_then(|docs| docs.get(doc as usize))
+            .get(doc as usize)
             .copied()
             .unwrap_or(IndexedDoc::MISSING)
     }
@@ -350,7 +377,7 @@ mod tests {
             },
         ]
         .into();
-        let docs: Box<[IndexedDoc]> = facets
+        let docs: Arc<[IndexedDoc]> = facets
             .iter()
             .enumerate()
             .map(|(i, f)| IndexedDoc::new(i as u32, f))

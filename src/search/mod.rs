@@ -213,7 +213,7 @@ pub struct SearchIndex {
     facets: Arc<[DocFacets]>,
     /// Each indexed document's library position and facets, by segment and document id
     /// (the reader never reloads, so segments stay as they are).
-    docs: Arc<[Box<[IndexedDoc]>]>,
+    docs: Arc<[Arc<[IndexedDoc]>]>,
     /// Where each library document's sections lie in its body field.
     layouts: Vec<sections::Layout>,
     suggester: std::sync::OnceLock<suggest::Suggester>,
@@ -365,7 +365,7 @@ impl SearchIndex {
                             .and_then(|i| Some((u32::try_from(i).ok()?, facets.get(i as usize)?)))
                             .map_or(IndexedDoc::MISSING, |(i, f)| IndexedDoc::new(i, f))
                     })
-                    .collect::<Box<[IndexedDoc]>>())
+                    .collect::<Arc<[IndexedDoc]>>())
             })
             .collect::<tantivy::Result<Vec<_>>>()?
             .into();
