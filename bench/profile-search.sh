@@ -27,7 +27,7 @@ if [ -z "${SKIP_BUILD:-}" ]; then
 fi
 
 PORT=$(free_port 18580)
-RUST_LOG=warn "$BIN" serve --bind "127.0.0.1:$PORT" --reload false --search-rate 0 --content "$WORK/corpus/$SET/docs" \
+RUST_LOG=warn "$BIN" serve --bind "127.0.0.1:$PORT" --reload false --search-rate 0 --search-cache false --content "$WORK/corpus/$SET/docs" \
   > "$OUT/profile-server.log" 2>&1 &
 WPID=$!; track "$WPID"
 wait_http "http://127.0.0.1:$PORT/api/v1/search?q=Datei" 60 || { log "werkbank did not start"; exit 1; }

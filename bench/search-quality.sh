@@ -32,7 +32,7 @@ BIN=${CARGO_TARGET_DIR:-$ROOT/target}/release/werkbank
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 LOG=$(mktemp)
-RUST_LOG=warn "$BIN" serve --search-rate 0 --content "$WORK/corpus" --bind "127.0.0.1:$PORT" 2>"$LOG" &
+RUST_LOG=warn "$BIN" serve --search-rate 0 --search-cache false --content "$WORK/corpus" --bind "127.0.0.1:$PORT" 2>"$LOG" &
 PID=$!
 trap 'kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; rm -f "$LOG"' EXIT
 for _ in $(seq 1 100); do

@@ -133,6 +133,12 @@ pub struct ServeArgs {
     /// So viele Suchanfragen darf ein Client auf einmal senden, bevor die Begrenzung greift.
     #[arg(long, env = "WERKBANK_SEARCH_BURST", value_name = "ANZAHL", default_value_t = ratelimit::DEFAULT_BURST, value_parser = clap::value_parser!(u32).range(1..))]
     pub search_burst: u32,
+
+    /// Die Antworten auf die letzten 128 bis 256 verschiedenen Suchen aufbewahren, damit
+    /// dieselbe Suche noch einmal ohne Suchlauf beantwortet wird (true/false). Nur zum
+    /// Messen der Suche selbst ausschalten.
+    #[arg(long, env = "WERKBANK_SEARCH_CACHE", value_name = "true|false", default_value_t = true, action = clap::ArgAction::Set)]
+    pub search_cache: bool,
     /// Ordner, in dem der Suchindex zwischen Neustarts aufbewahrt wird (für große
     /// Inhaltsordner). Ein Neustart mit unveränderten Inhalten und derselben
     /// werkbank-Version liest ihn, statt neu zu indexieren. Ohne Angabe liegt der Index
@@ -214,6 +220,8 @@ pub struct ServeConfig {
     pub trusted_proxies: Vec<Network>,
     /// Per-client limit on search requests.
     pub search_limit: RateLimitConfig,
+    /// Whether answers to the latest searches are kept for the same search again.
+    pub search_cache: bool,
     /// The public address for absolute links in feeds (no trailing slash).
     pub base_url: Option<String>,
     /// A fixed "today" (previews and tests); `None` follows the real date.
@@ -251,6 +259,7 @@ impl ServeConfig {
             reload_debounce: RELOAD_DEBOUNCE,
             trusted_proxies: Vec::new(),
             search_limit: RateLimitConfig::default(),
+            search_cache: true,
             index_cache: None,
         }
     }
@@ -436,6 +445,8 @@ pub struct Settings {
     pub trusted_proxies: Vec<Network>,
     /// `--search-rate` and `--search-burst` (flags and environment only).
     pub search_limit: RateLimitConfig,
+    /// `--search-cache` (flag and environment only).
+    pub search_cache: bool,
     /// `--index-cache` (`None`: index in memory only).
     pub index_cache: Setting<Option<PathBuf>>,
 }
@@ -598,6 +609,7 @@ impl Settings {
                 per_second: args.search_rate,
                 burst: args.search_burst,
             },
+            search_cache: args.search_cache,
             index_cache,
         })
     }
@@ -627,6 +639,7 @@ impl Settings {
             today: self.today.value,
             trusted_proxies: self.trusted_proxies,
             search_limit: self.search_limit,
+            search_cache: self.search_cache,
             tls,
             log_format: self.log_format.value,
             reload: self.reload.value,

@@ -8,7 +8,6 @@ use serde::Serialize;
 
 use super::Shared;
 use super::lang::{self as language, PageLang, VARY_LANGUAGE};
-use super::metrics::Metrics;
 use super::params;
 use super::respond::{self, CACHE_IMMUTABLE, CACHE_REVALIDATE};
 use crate::search::SearchResults;
@@ -82,7 +81,7 @@ pub async fn search_page(req: HttpRequest, shared: Data) -> HttpResponse {
     let state = shared.load();
     let (mut request, mut notes) = params::search_request(req.query_string(), &state.library);
     request.per_page = crate::search::DEFAULT_PER_PAGE;
-    let results = match run_search(&shared.metrics, &state, &request, &mut notes) {
+    let results = match run_search(&shared, &state, &request, &mut notes) {
         Ok(results) => results,
         Err(error) => return respond::internal_error(&state, PageLang::of(&req), &error),
     };
@@ -105,7 +104,7 @@ pub async fn search_page(req: HttpRequest, shared: Data) -> HttpResponse {
 pub async fn search_api(req: HttpRequest, shared: Data) -> HttpResponse {
     let state = shared.load();
     let (request, mut notes) = params::search_request(req.query_string(), &state.library);
-    let results = match run_search(&shared.metrics, &state, &request, &mut notes) {
+    let results = match run_search(&shared, &state, &request, &mut notes) {
         Ok(results) => results,
         Err(error) => {
             tracing::error!("Suche fehlgeschlagen: {error:#}");
@@ -327,13 +326,20 @@ fn attachment_response(req: &HttpRequest, name: &str, bytes: &[u8]) -> HttpRespo
 
 /// Runs a search; an unknown trade in the request was already turned into a note.
 fn run_search(
-    metrics: &Metrics,
+    shared: &Shared,
     state: &State,
     request: &crate::search::SearchRequest,
     notes: &mut Vec<Note>,
 ) -> anyhow::Result<Arc<SearchResults>> {
-    let (results, cached) = state.index.search_cached(&state.library, request)?;
-    metrics.observe_search(results.total, cached);
+    let (results, cached) = if shared.search_cache {
+        state.index.search_cached(&state.library, request)?
+    } else {
+        (
+            Arc::new(state.index.search(&state.library, request)?),
+            false,
+        )
+    };
+    shared.metrics.observe_search(results.total, cached);
     if results.truncated {
         notes.push(Note::QueryCut {
             chars: crate::search::query::MAX_QUERY_CHARS,

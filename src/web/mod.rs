@@ -44,6 +44,8 @@ pub struct Shared {
     pub metrics: metrics::Metrics,
     /// When the server started, for the uptime.
     pub started: Instant,
+    /// Whether searches use the cache of the latest answers (`--search-cache`).
+    pub search_cache: bool,
 }
 
 impl Shared {
@@ -53,6 +55,7 @@ impl Shared {
             current: ArcSwap::from_pointee(state),
             metrics: metrics::Metrics::default(),
             started: Instant::now(),
+            search_cache: true,
         }
     }
 
@@ -110,7 +113,10 @@ impl Application {
         let listener = TcpListener::bind(config.bind)
             .with_context(|| format!("Adresse {} ist nicht verfügbar", config.bind))?;
         let address: SocketAddr = listener.local_addr()?;
-        let shared = web::Data::new(Shared::new(state));
+        let shared = web::Data::new(Shared {
+            search_cache: config.search_cache,
+            ..Shared::new(state)
+        });
         // Spelling corrections and suggestions are built beside the first requests,
         // and the heap the build freed is returned there too (a few milliseconds that
         // the first answer need not wait for).

@@ -280,6 +280,27 @@ fn saegen(title: &str) -> String {
 }
 
 #[tokio::test]
+async fn with_the_search_cache_off_every_search_runs() {
+    let app = spawn(ServeConfig {
+        search_cache: false,
+        ..ServeConfig::for_tests()
+    })
+    .await;
+    let first = app.json("/api/v1/search?q=gesellenpr%C3%BCfung").await;
+    let again = app.json("/api/v1/search?q=gesellenpr%C3%BCfung").await;
+    assert_eq!(first, again);
+    let (_, metrics) = app.text("/metrics").await;
+    assert!(
+        metrics.contains("\nwerkbank_searches_total 2\n"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("\nwerkbank_cached_searches_total 0\n"),
+        "{metrics}"
+    );
+}
+
+#[tokio::test]
 async fn a_search_asked_again_after_a_reload_finds_the_new_content() {
     let (app, dir) = spawn_live().await;
     let search = "/api/v1/search?q=Zwischenfrage";
