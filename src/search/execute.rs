@@ -66,9 +66,7 @@ impl<'a> Statistics<'a> {
             tokens: RefCell::new(Vec::new()),
         }
     }
-}
 
-impl Statistics<'_> {
     /// The BM25 weight of one term: what `Bm25Weight::for_terms` gives for it (and
     /// tantivy's term query scores with), without building its explanation.
     pub fn term_weight(&self, term: &Term) -> tantivy::Result<Bm25Weight> {
