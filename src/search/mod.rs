@@ -725,12 +725,19 @@ impl IndexFields {
     }
 }
 
-/// The tantivy directory for a new index in `storage`.
+/// The tantivy directory for a new index in `storage`. A folder must not hold an
+/// index yet: both writers would otherwise add to it.
 fn new_directory(storage: Storage<'_>) -> anyhow::Result<Box<dyn Directory>> {
     Ok(match storage {
-        Storage::Build(dir) => Box::new(
-            MmapDirectory::open(dir).with_context(|| format!("Suchindex in {}", dir.display()))?,
-        ),
+        Storage::Build(dir) => {
+            let directory = MmapDirectory::open(dir)
+                .with_context(|| format!("Suchindex in {}", dir.display()))?;
+            if Index::exists(&directory)? {
+                return Err(tantivy::TantivyError::IndexAlreadyExists)
+                    .with_context(|| format!("Suchindex in {}", dir.display()));
+            }
+            Box::new(directory)
+        }
         _ => Box::new(RamDirectory::create()),
     })
 }
@@ -766,6 +773,7 @@ fn write_segments(
     fields: IndexFields,
     threads: usize,
 ) -> anyhow::Result<Index> {
+    // The directory is new and empty, so this creates the index.
     let index = builder
         .open_or_create(new_directory(storage)?)
         .context("Suchindex konnte nicht angelegt werden")?;
@@ -925,6 +933,35 @@ mod tests {
             list.sort();
         }
         (postings, lengths)
+    }
+
+    #[test]
+    fn neither_writer_adds_to_an_index_already_in_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let texts = vec![IndexText {
+            title: "Holz".into(),
+            headings: String::new(),
+            body: "Säge und Leim".into(),
+        }];
+        let builder = || {
+            let (schema, fields) = IndexFields::schema();
+            let tokenizers = TokenizerManager::default();
+            tokenizers.register(analysis::GERMAN, analysis::german());
+            (
+                Index::builder().schema(schema).tokenizers(tokenizers),
+                fields,
+            )
+        };
+        let (first, fields) = builder();
+        write_single_segment(first, Storage::Build(dir.path()), &texts, fields).unwrap();
+        let (again, _) = builder();
+        let error = write_single_segment(again, Storage::Build(dir.path()), &texts, fields);
+        assert!(error.is_err());
+        let (threaded, _) = builder();
+        let error = write_segments(threaded, Storage::Build(dir.path()), &texts, fields, 2);
+        assert!(error.is_err());
+        let index = Index::open_in_dir(dir.path()).unwrap();
+        assert_eq!(index.reader().unwrap().searcher().num_docs(), 1);
     }
 
     #[test]
