@@ -24,7 +24,6 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use tantivy::postings::Postings as _;
 use tantivy::query::{Bm25StatisticsProvider, Bm25Weight, EnableScoring, PhraseQuery, Query};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, Searcher, SeekDangerResult, SegmentReader, Term};
@@ -154,17 +153,21 @@ impl<'a> SegmentScorer<'a> {
 
         // The optional parts: every alternative of every word and the multi-word
         // synonyms. A document matching any of them matches. `in_body` marks the
-        // query words (up to 64) each document has in its body.
+        // query words (the first 31) each document has in its body.
         let mut sums = Sums::take(max_doc);
         for (g, group) in parsed.groups.iter().enumerate() {
             for (a, alternative) in group.alternatives.iter().enumerate() {
                 // The first alternative is the word itself.
-                let bit = if a == 0 && g < 64 { 1 << g } else { 0 };
+                let bit = if a == 0 && g < MARKED_WORDS {
+                    1 << g
+                } else {
+                    0
+                };
                 if let [term] = alternative.terms.as_slice() {
                     self.add_term(term, alternative.weight, bit, &mut sums)?;
                 } else {
-                    let in_body = &mut sums.in_body;
-                    let mark = &mut |doc: DocId| in_body[doc as usize] |= bit;
+                    let slots = &mut sums.slots;
+                    let mark = &mut |doc: DocId| slots[doc as usize].words |= bit;
                     let postings = self.alternative(alternative, mark)?;
                     sums.add(postings);
                 }
@@ -174,12 +177,8 @@ impl<'a> SegmentScorer<'a> {
             let postings = self.alternative(extra, &mut |_| {})?;
             sums.add(postings);
         }
-        let Sums {
-            scores,
-            matched,
-            in_body,
-            ..
-        } = &sums;
+        let slots = &sums.slots;
+        let in_body = |doc: DocId| slots[doc as usize].words;
 
         // Phrases are required: only documents with all of them match, and then the
         // optional parts add to their scores.
@@ -191,25 +190,29 @@ impl<'a> SegmentScorer<'a> {
                 None => postings,
             });
         }
-        let mut admitted: Postings = Vec::new();
+        // This thread's list of the last search, emptied: most searches admit
+        // thousands of documents.
+        let mut admitted = std::mem::take(&mut sums.admitted);
+        admitted.clear();
         match required {
             Some(required) => {
                 for (doc, score) in required {
                     if alive(doc) && hits.admit(doc) {
-                        admitted.push((doc, score + scores[doc as usize]));
+                        admitted.push((doc, score + slots[doc as usize].score));
                     }
                 }
             }
             None => {
-                for (doc, &is_match) in matched.iter().enumerate() {
+                for (doc, slot) in slots.iter().enumerate() {
                     let doc = doc as DocId;
-                    if is_match && alive(doc) && hits.admit(doc) {
-                        admitted.push((doc, scores[doc as usize]));
+                    if slot.words & MATCHED != 0 && alive(doc) && hits.admit(doc) {
+                        admitted.push((doc, slot.score));
                     }
                 }
             }
         }
         if limit == 0 {
+            sums.admitted = admitted;
             sums.give_back();
             return Ok(());
         }
@@ -222,7 +225,7 @@ impl<'a> SegmentScorer<'a> {
                 bounds.push((pair.mask(), self.proximity_bound(pair)? * pair.weight));
             }
             let most = |doc: DocId| -> Score {
-                let present = in_body[doc as usize];
+                let present = in_body(doc);
                 bounds
                     .iter()
                     .filter(|(mask, _)| present & mask == *mask)
@@ -246,7 +249,7 @@ impl<'a> SegmentScorer<'a> {
             let mask = pair.mask();
             let mut candidates = admitted
                 .iter_mut()
-                .filter(|(doc, _)| in_body[*doc as usize] & mask == mask)
+                .filter(|(doc, _)| in_body(*doc) & mask == mask)
                 .peekable();
             let Some(&mut &mut (first, _)) = candidates.peek_mut() else {
                 continue;
@@ -293,9 +296,10 @@ impl<'a> SegmentScorer<'a> {
                 }
             }
         }
-        for (doc, score) in admitted {
+        for &(doc, score) in &admitted {
             hits.offer(doc, score);
         }
+        sums.admitted = admitted;
         sums.give_back();
         Ok(())
     }
@@ -308,7 +312,7 @@ impl<'a> SegmentScorer<'a> {
         &self,
         text: &str,
         weight: Score,
-        bit: u64,
+        bit: u32,
         sums: &mut Sums,
     ) -> tantivy::Result<()> {
         let mut present = Vec::with_capacity(3);
@@ -322,40 +326,54 @@ impl<'a> SegmentScorer<'a> {
             }
         }
         let body = self.fields.body;
-        if let [(field, boost)] = present[..] {
-            let bit = if field == body { bit } else { 0 };
-            return self.for_each_posting(field, text, |doc, score| {
-                sums.add_one(doc, score * boost * weight);
-                sums.in_body[doc as usize] |= bit;
+        let bit_in = |field: Field| if field == body { bit } else { 0 };
+        let Some((&(last, last_boost), others)) = present.split_last() else {
+            return Ok(());
+        };
+        if others.is_empty() {
+            let bit = bit_in(last);
+            return self.for_each_posting(last, text, |doc, score| {
+                sums.add_one(doc, score * last_boost * weight, bit);
             });
         }
-        // The best field's score plus a share of the others, per document.
-        sums.prepare_terms();
-        for (field, boost) in present {
-            let bit = if field == body { bit } else { 0 };
-            self.for_each_posting(field, text, |doc, score| {
-                let score = score * boost;
-                let d = doc as usize;
-                if !sums.term_seen[d] {
-                    sums.term_seen[d] = true;
-                    sums.touched.push(doc);
+        // In several fields: the best field's score plus a share of the others, per
+        // document. The fields before the last (the title: few documents) are merged
+        // into a list, and the last one's postings (the body: most) are read past it.
+        let mut merged = std::mem::take(&mut sums.merged);
+        merged.clear();
+        for &(field, boost) in others {
+            let mut postings = self.term(field, text)?;
+            scale(&mut postings, boost);
+            let bit = bit_in(field);
+            for &(doc, _) in &postings {
+                sums.slots[doc as usize].words |= bit;
+            }
+            merged = merge(&merged, &postings, |(doc, max, sum), score| {
+                (doc, max.max(score), sum + score)
+            });
+        }
+        let combined = |(best, sum): (Score, Score)| combine_fields(best, sum) * weight;
+        let mut next = 0;
+        let bit = bit_in(last);
+        self.for_each_posting(last, text, |doc, score| {
+            let score = score * last_boost;
+            while let Some(&(before, best, sum)) = merged.get(next).filter(|m| m.0 < doc) {
+                sums.add_one(before, combined((best, sum)), 0);
+                next += 1;
+            }
+            let (best, sum) = match merged.get(next) {
+                Some(&(same, best, sum)) if same == doc => {
+                    next += 1;
+                    (best.max(score), sum + score)
                 }
-                sums.term_best[d] = sums.term_best[d].max(score);
-                sums.term_sum[d] += score;
-                sums.in_body[d] |= bit;
-            })?;
+                _ => (score, score),
+            };
+            sums.add_one(doc, combined((best, sum)), bit);
+        })?;
+        for &(doc, best, sum) in &merged[next..] {
+            sums.add_one(doc, combined((best, sum)), 0);
         }
-        let mut touched = std::mem::take(&mut sums.touched);
-        for &doc in &touched {
-            let d = doc as usize;
-            let (best, sum) = (sums.term_best[d], sums.term_sum[d]);
-            sums.term_best[d] = 0.0;
-            sums.term_sum[d] = 0.0;
-            sums.term_seen[d] = false;
-            sums.add_one(doc, combine_fields(best, sum) * weight);
-        }
-        touched.clear();
-        sums.touched = touched;
+        sums.merged = merged;
         Ok(())
     }
 
@@ -476,19 +494,22 @@ impl<'a> SegmentScorer<'a> {
         let Some(info) = inverted.get_term_info(&term)? else {
             return Ok(());
         };
-        let mut postings =
-            inverted.read_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?;
+        let mut block =
+            inverted.read_block_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?;
         let norms = self.reader.get_fieldnorms_reader(field)?;
         let weight = self.statistics.term_weight(&term)?;
-        let mut doc = postings.doc();
-        while doc != tantivy::TERMINATED {
-            f(
-                doc,
-                weight.score(norms.fieldnorm_id(doc), postings.term_freq()),
-            );
-            doc = postings.advance();
+        // Block by block (128 documents each): the loop over a decoded block's arrays
+        // is the inner loop of a search. After the last block comes an empty one.
+        loop {
+            let docs = block.docs();
+            if docs.is_empty() {
+                return Ok(());
+            }
+            for (&doc, &term_freq) in docs.iter().zip(block.freqs()) {
+                f(doc, weight.score(norms.fieldnorm_id(doc), term_freq));
+            }
+            block.advance();
         }
-        Ok(())
     }
 
     /// Any query's matches with their scores.
@@ -506,49 +527,52 @@ thread_local! {
     static SPARE_SUMS: RefCell<Option<Sums>> = const { RefCell::new(None) };
 }
 
-/// The optional parts' scores of a segment's documents, added up densely.
+/// The query words whose presence in a document's body [`Slot::words`] marks.
+const MARKED_WORDS: usize = 31;
+/// The bit of [`Slot::words`] that says a document matches.
+const MATCHED: u32 = 1 << 31;
+
+/// A document's entry in the dense sums.
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    /// The sum of the optional parts' scores.
+    score: Score,
+    /// Bit `g` (for `g` below [`MARKED_WORDS`]): the body has query word `g`;
+    /// [`MATCHED`]: an optional part matches.
+    words: u32,
+}
+
+/// The optional parts' scores of a segment's documents, added up densely, and the
+/// lists a search reuses.
 struct Sums {
-    scores: Vec<Score>,
-    matched: Vec<bool>,
-    /// The query words (up to 64) each document has in its body.
-    in_body: Vec<u64>,
-    /// For a term in several fields: its best field's score and the sum, per document,
-    /// and the documents that have any (empty until [`Sums::prepare_terms`]).
-    term_best: Vec<Score>,
-    term_sum: Vec<Score>,
-    term_seen: Vec<bool>,
-    touched: Vec<DocId>,
+    slots: Vec<Slot>,
+    /// The admitted documents with their scores (filled by `collect`).
+    admitted: Postings,
+    /// The fields before the last of a term in several fields (`add_term`).
+    merged: Vec<(DocId, Score, Score)>,
 }
 
 impl Sums {
-    fn new(max_doc: DocId) -> Sums {
-        let n = max_doc as usize;
-        Sums {
-            scores: vec![0.0; n],
-            matched: vec![false; n],
-            in_body: vec![0; n],
-            term_best: Vec::new(),
-            term_sum: Vec::new(),
-            term_seen: Vec::new(),
-            touched: Vec::new(),
-        }
-    }
-
     /// Zeroed sums for `max_doc` documents: the arrays of this thread's previous
     /// search, cleared, if it had as many documents. Zeroing them costs less than
     /// allocating new ones, which made the allocator consolidate its heap (3.5 % of
     /// a search's instructions).
     fn take(max_doc: DocId) -> Sums {
+        let n = max_doc as usize;
         match SPARE_SUMS.with(|spare| spare.borrow_mut().take()) {
-            Some(mut sums) if sums.scores.len() == max_doc as usize => {
-                sums.scores.fill(0.0);
-                sums.matched.fill(false);
-                sums.in_body.fill(0);
-                // The arrays of terms in several fields are zero again after each
-                // term (`add_term`), and a search that failed gave nothing back.
+            Some(mut sums) if sums.slots.len() == n => {
+                sums.slots.fill(Slot::default());
                 sums
             }
-            _ => Sums::new(max_doc),
+            spare => {
+                let (admitted, merged) =
+                    spare.map_or_else(Default::default, |s| (s.admitted, s.merged));
+                Sums {
+                    slots: vec![Slot::default(); n],
+                    admitted,
+                    merged,
+                }
+            }
         }
     }
 
@@ -557,25 +581,15 @@ impl Sums {
         SPARE_SUMS.with(|spare| *spare.borrow_mut() = Some(self));
     }
 
-    /// Sizes the arrays of a term in several fields, on first use: a query whose
-    /// terms are each in one field never needs them.
-    fn prepare_terms(&mut self) {
-        let n = self.scores.len();
-        if self.term_seen.len() != n {
-            self.term_best = vec![0.0; n];
-            self.term_sum = vec![0.0; n];
-            self.term_seen = vec![false; n];
-        }
-    }
-
-    fn add_one(&mut self, doc: DocId, score: Score) {
-        self.scores[doc as usize] += score;
-        self.matched[doc as usize] = true;
+    fn add_one(&mut self, doc: DocId, score: Score, words: u32) {
+        let slot = &mut self.slots[doc as usize];
+        slot.score += score;
+        slot.words |= MATCHED | words;
     }
 
     fn add(&mut self, postings: Postings) {
         for (doc, score) in postings {
-            self.add_one(doc, score);
+            self.add_one(doc, score, 0);
         }
     }
 }
@@ -592,12 +606,12 @@ struct Pair<'q> {
 
 impl Pair<'_> {
     /// The bits of `in_body` that a document with both words in its body has: those of
-    /// the words among the 64 marked ones.
-    fn mask(&self) -> u64 {
+    /// the words among the marked ones ([`MARKED_WORDS`]).
+    fn mask(&self) -> u32 {
         self.words
             .iter()
-            .filter(|&&g| g < 64)
-            .fold(0u64, |m, g| m | 1 << g)
+            .filter(|&&g| g < MARKED_WORDS)
+            .fold(0u32, |m, g| m | 1 << g)
     }
 }
 
