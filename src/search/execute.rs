@@ -24,9 +24,10 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+use tantivy::postings::Postings as _;
 use tantivy::query::{Bm25StatisticsProvider, Bm25Weight, EnableScoring, PhraseQuery, Query};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocId, DocSet, Score, Searcher, SeekDangerResult, SegmentReader, Term};
+use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, Term};
 
 use super::query::{
     Alternative, PROXIMITY_REACH, PROXIMITY_SLOP, PROXIMITY_WEIGHT, ParsedQuery, QueryFields,
@@ -219,11 +220,18 @@ impl<'a> SegmentScorer<'a> {
 
         // The proximity bonus, for the documents that can still be among the best.
         let pairs = proximity_pairs(parsed);
+        let mut weights = Vec::with_capacity(pairs.len());
+        for pair in &pairs {
+            weights.push(self.proximity_weight(pair)?);
+        }
         if !pairs.is_empty() && admitted.len() > limit {
-            let mut bounds = Vec::with_capacity(pairs.len());
-            for pair in &pairs {
-                bounds.push((pair.mask(), self.proximity_bound(pair)? * pair.weight));
-            }
+            // The largest score a pair's phrase can give any document: its weight at
+            // an unbounded frequency.
+            let bounds: Vec<(u32, Score)> = pairs
+                .iter()
+                .zip(&weights)
+                .map(|(pair, weight)| (pair.mask(), weight.max_score() * pair.weight))
+                .collect();
             let most = |doc: DocId| -> Score {
                 let present = in_body(doc);
                 bounds
@@ -232,69 +240,24 @@ impl<'a> SegmentScorer<'a> {
                     .map(|(_, bound)| bound)
                     .sum()
             };
-            let mut bases: Vec<Score> = admitted.iter().map(|&(_, score)| score).collect();
-            let (_, threshold, _) = bases.select_nth_unstable_by(limit - 1, |a, b| b.total_cmp(a));
-            let threshold = *threshold;
+            let threshold = kth_best(admitted.iter().map(|&(_, score)| score), limit);
             // A margin for rounding: a document kept in vain only costs time. Most
-            // documents fall short even with every bonus, told without adding theirs.
+            // documents fall short even with every bonus, told by one comparison.
             let every: Score = bounds.iter().map(|(_, bound)| bound).sum();
-            admitted.retain(|&(doc, score)| {
-                score >= threshold
-                    || (score + every * 1.001 >= threshold
-                        && score + most(doc) * 1.001 >= threshold)
-            });
-        }
-        for pair in &pairs {
-            // Only documents with both words in the body can have them close.
-            let mask = pair.mask();
-            let mut candidates = admitted
-                .iter_mut()
-                .filter(|(doc, _)| in_body(*doc) & mask == mask)
-                .peekable();
-            let Some(&mut &mut (first, _)) = candidates.peek_mut() else {
-                continue;
-            };
-            // The scorer starts at the first candidate (by itself it would look for
-            // its first match from the segment's first document on). Each document is
-            // checked where it is: a plain `seek` would match positions in every
-            // document up to the next one that matches. After a miss the scorer is
-            // only good for further checks; `lower` is the first document it could
-            // still match.
-            let (start, mut scorer) = self
-                .proximity_query(pair)
-                .weight(self.scoring)?
-                .scorer_danger(self.reader, first, 1.0)?;
-            let (mut at_match, mut lower) = match start {
-                SeekDangerResult::Found => (true, first),
-                SeekDangerResult::SeekLowerBound(next) => (false, next),
-            };
-            if lower == tantivy::TERMINATED {
-                continue;
-            }
-            for (doc, score) in candidates {
-                let current = scorer.doc();
-                let found = if at_match && current == *doc {
-                    true
-                } else if current > *doc || *doc < lower {
-                    // Already past it: the postings never stopped there.
-                    false
-                } else {
-                    match scorer.seek_danger(*doc) {
-                        SeekDangerResult::Found => {
-                            at_match = true;
-                            true
-                        }
-                        SeekDangerResult::SeekLowerBound(next) => {
-                            at_match = false;
-                            lower = next;
-                            false
-                        }
-                    }
-                };
-                if found {
-                    *score += scorer.score() * pair.weight;
+            let floor = threshold - every * 1.001;
+            let mut kept = 0;
+            for i in 0..admitted.len() {
+                let (doc, score) = admitted[i];
+                if score >= floor && (score >= threshold || score + most(doc) * 1.001 >= threshold)
+                {
+                    admitted[kept] = (doc, score);
+                    kept += 1;
                 }
             }
+            admitted.truncate(kept);
+        }
+        if !pairs.is_empty() {
+            self.add_proximity(&pairs, &weights, &mut admitted, in_body)?;
         }
         for &(doc, score) in &admitted {
             hits.offer(doc, score);
@@ -450,22 +413,96 @@ impl<'a> SegmentScorer<'a> {
         Ok(merged.into_iter().map(|(doc, max, _)| (doc, max)).collect())
     }
 
-    /// The phrase query for two query words close together in the body.
-    fn proximity_query(&self, pair: &Pair<'_>) -> PhraseQuery {
-        let mut phrase = PhraseQuery::new(vec![
-            Term::from_field_text(self.fields.body, pair.terms[0]),
-            Term::from_field_text(self.fields.body, pair.terms[1]),
-        ]);
-        phrase.set_slop(PROXIMITY_SLOP);
-        phrase
+    /// The BM25 weight of two query words close together in the body: that of the
+    /// phrase query of both ([`QueryFields::build`] has it with slop
+    /// [`PROXIMITY_SLOP`]).
+    fn proximity_weight(&self, pair: &Pair<'_>) -> tantivy::Result<Bm25Weight> {
+        let terms = pair
+            .terms
+            .map(|t| Term::from_field_text(self.fields.body, t));
+        Bm25Weight::for_terms(self.statistics, &terms)
     }
 
-    /// The largest score the proximity query of a pair can give any document: its BM25
-    /// weight (the phrase scorer's, over the same statistics) at an unbounded
-    /// frequency.
-    fn proximity_bound(&self, pair: &Pair<'_>) -> tantivy::Result<Score> {
-        let terms = self.proximity_query(pair).phrase_terms();
-        Ok(Bm25Weight::for_terms(self.statistics, &terms)?.max_score())
+    /// Adds each pair's proximity bonus to the documents (in document order) that
+    /// have both its words close together in the body: the score of the pair's
+    /// phrase query times its weight, as the query tree adds it. Each word's
+    /// positions in a document are read once for all pairs.
+    fn add_proximity<'q>(
+        &self,
+        pairs: &[Pair<'q>],
+        weights: &[Bm25Weight],
+        documents: &mut Postings,
+        in_body: impl Fn(DocId) -> u32,
+    ) -> tantivy::Result<()> {
+        let mut words: Vec<&str> = Vec::new();
+        let mut word_of = |term: &'q str| match words.iter().position(|w| *w == term) {
+            Some(i) => i,
+            None => {
+                words.push(term);
+                words.len() - 1
+            }
+        };
+        let pair_words: Vec<[usize; 2]> = pairs
+            .iter()
+            .map(|pair| [word_of(pair.terms[0]), word_of(pair.terms[1])])
+            .collect();
+        let body = self.fields.body;
+        let inverted = self.reader.inverted_index(body)?;
+        let mut postings = Vec::with_capacity(words.len());
+        let mut doc_freqs = Vec::with_capacity(words.len());
+        for word in &words {
+            let term = Term::from_field_text(body, word);
+            let info = inverted.get_term_info(&term)?;
+            doc_freqs.push(info.as_ref().map_or(0, |info| info.doc_freq));
+            postings.push(match info {
+                Some(info) => Some(inverted.read_postings_from_terminfo(
+                    &info,
+                    IndexRecordOption::WithFreqsAndPositions,
+                )?),
+                None => None,
+            });
+        }
+        let norms = self.reader.get_fieldnorms_reader(body)?;
+        let mut positions = vec![Vec::new(); words.len()];
+        let mut read = vec![false; words.len()];
+        for (doc, score) in documents.iter_mut() {
+            let doc = *doc;
+            let present = in_body(doc);
+            read.fill(false);
+            for ((pair, weight), &pair_words) in pairs.iter().zip(weights).zip(&pair_words) {
+                let [first, second] = pair_words;
+                // Only documents with both words in the body can have them close.
+                let mask = pair.mask();
+                if present & mask != mask {
+                    continue;
+                }
+                for w in [first, second] {
+                    if std::mem::replace(&mut read[w], true) {
+                        continue;
+                    }
+                    positions[w].clear();
+                    if let Some(postings) = &mut postings[w] {
+                        if postings.doc() <= doc && postings.seek(doc) == doc {
+                            postings.positions(&mut positions[w]);
+                        }
+                    }
+                }
+                // In a phrase the second word stands one after the first. The phrase
+                // query goes through the positions of the word in fewer documents
+                // (the first if as few), and pairs the other's with them.
+                let first = (&positions[first][..], 1);
+                let second = (&positions[second][..], 0);
+                let count = if doc_freqs[pair_words[0]] <= doc_freqs[pair_words[1]] {
+                    sloppy_phrase_count(first, second)
+                } else {
+                    sloppy_phrase_count(second, first)
+                };
+                if count > 0 {
+                    *score += weight.score(norms.fieldnorm_id(doc), count) * pair.weight;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// One term's postings with their BM25 scores.
@@ -632,6 +669,61 @@ fn proximity_pairs(parsed: &ParsedQuery) -> Vec<Pair<'_>> {
     pairs
 }
 
+/// The `k`-th best of `scores` (`k` at least 1 and at most their number). For the
+/// first pages, the best `k` so far are kept in order, and most scores fall below
+/// them after one comparison.
+fn kth_best(scores: impl ExactSizeIterator<Item = Score>, k: usize) -> Score {
+    debug_assert!(k >= 1 && k <= scores.len());
+    if k > 64 {
+        let mut all: Vec<Score> = scores.collect();
+        let (_, kth, _) = all.select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a));
+        return *kth;
+    }
+    // Ascending: the worst of the best first.
+    let mut best: Vec<Score> = Vec::with_capacity(k);
+    let place =
+        |best: &[Score], score: Score| best.partition_point(|b| b.total_cmp(&score).is_lt());
+    for score in scores {
+        if best.len() < k {
+            best.insert(place(&best, score), score);
+        } else if score > best[0] {
+            let at = place(&best, score);
+            best.copy_within(1..at, 0);
+            best[at - 1] = score;
+        }
+    }
+    best[0]
+}
+
+/// How often two words occur close together, within [`PROXIMITY_SLOP`]: the
+/// frequency tantivy's two-word phrase query with that slop scores with. Each word
+/// comes as its positions and the shift that puts it at the phrase's end. Going
+/// through both lists in order, an occurrence of `right` close to one of `left`
+/// counts once, paired with the last occurrence of `left` not after it, and both are
+/// used up.
+fn sloppy_phrase_count(
+    (left, left_shift): (&[u32], u32),
+    (right, right_shift): (&[u32], u32),
+) -> u32 {
+    let (mut i, mut j, mut count) = (0, 0, 0);
+    while let (Some(&a), Some(&b)) = (left.get(i), right.get(j)) {
+        let (a, b) = (a + left_shift, b + right_shift);
+        if a.abs_diff(b) <= PROXIMITY_SLOP {
+            while left.get(i + 1).is_some_and(|&next| next + left_shift <= b) {
+                i += 1;
+            }
+            count += 1;
+            i += 1;
+            j += 1;
+        } else if a < b {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    count
+}
+
 fn scale(postings: &mut Postings, weight: Score) {
     if weight != 1.0 {
         postings.iter_mut().for_each(|(_, score)| *score *= weight);
@@ -751,6 +843,29 @@ mod tests {
     ];
 
     /// Two segments of invented documents, one document deleted, and the fields.
+    #[test]
+    fn the_kth_best_score_is_the_kth_in_descending_order() {
+        let mut seed = 11u64;
+        for n in [1usize, 2, 9, 10, 11, 100, 700] {
+            let scores: Vec<Score> = (0..n)
+                .map(|_| {
+                    seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+                    // Few distinct values, so that ties occur.
+                    ((seed >> 33) % 50) as Score / 7.0
+                })
+                .collect();
+            let mut sorted = scores.clone();
+            sorted.sort_by(|a, b| b.total_cmp(a));
+            for k in [1, 2, 10, 64, 65, 500].into_iter().filter(|&k| k <= n) {
+                assert_eq!(
+                    kth_best(scores.iter().copied(), k),
+                    sorted[k - 1],
+                    "{n} {k}"
+                );
+            }
+        }
+    }
+
     fn index() -> (Index, QueryFields) {
         let text = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()

@@ -96,6 +96,7 @@ impl<'a> PositionReader<'a> {
         let mut found = vec![Vec::new(); addresses.len()];
         let mut segment: Option<(SegmentOrdinal, Vec<Option<SegmentPostings>>)> = None;
         let mut positions = Vec::new();
+        let mut merged = Vec::new();
         for i in order {
             let address = addresses[i];
             if segment
@@ -120,12 +121,15 @@ impl<'a> PositionReader<'a> {
                 }
                 positions.clear();
                 postings.positions(&mut positions);
-                matches.extend(positions.iter().map(|&p| (p, *word)));
+                // Each term's positions come in order: merged into the others'
+                // instead of sorting them all.
+                merged.clear();
+                merge_positions(matches, &positions, *word, &mut merged);
+                std::mem::swap(matches, &mut merged);
                 if matches.len() >= MAX_MATCHES {
                     break;
                 }
             }
-            matches.sort_unstable();
             matches.dedup_by_key(|(p, _)| *p);
         }
         Ok(found)
@@ -153,6 +157,29 @@ impl<'a> PositionReader<'a> {
             })
             .collect()
     }
+}
+
+/// `sorted` and one term's `positions` (ascending) of query word `word`, sorted as
+/// `(position, word)` pairs into `out`.
+fn merge_positions(
+    sorted: &[(u32, usize)],
+    positions: &[u32],
+    word: usize,
+    out: &mut Vec<(u32, usize)>,
+) {
+    out.reserve(sorted.len() + positions.len());
+    let (mut i, mut j) = (0, 0);
+    while let (Some(&have), Some(&position)) = (sorted.get(i), positions.get(j)) {
+        if have < (position, word) {
+            out.push(have);
+            i += 1;
+        } else {
+            out.push((position, word));
+            j += 1;
+        }
+    }
+    out.extend_from_slice(&sorted[i..]);
+    out.extend(positions[j..].iter().map(|&p| (p, word)));
 }
 
 /// The first word of the passage with the most distinct query words (the earliest
@@ -395,6 +422,32 @@ mod tests {
         assert_eq!(together[0], [(0, 1), (1, 1), (2, 0)]);
         assert_eq!(together[3], []);
         assert_eq!(together[4], [(1, 1)]);
+    }
+
+    #[test]
+    fn merged_positions_are_sorted_as_all_together() {
+        let mut seed = 3u64;
+        let mut next = |n: u64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+            (seed >> 33) % n
+        };
+        for _ in 0..200 {
+            let mut merged = Vec::new();
+            let mut all = Vec::new();
+            for _ in 0..next(5) {
+                // Terms of the same word may share positions (a compound's parts).
+                let word = next(3) as usize;
+                let mut positions: Vec<u32> = (0..next(12)).map(|_| next(40) as u32).collect();
+                positions.sort_unstable();
+                positions.dedup();
+                all.extend(positions.iter().map(|&p| (p, word)));
+                let mut out = Vec::new();
+                merge_positions(&merged, &positions, word, &mut out);
+                merged = out;
+            }
+            all.sort_unstable();
+            assert_eq!(merged, all);
+        }
     }
 
     #[test]
