@@ -481,10 +481,11 @@ impl<'a> SegmentScorer<'a> {
                         continue;
                     }
                     positions[w].clear();
-                    if let Some(postings) = &mut postings[w] {
-                        if postings.doc() <= doc && postings.seek(doc) == doc {
-                            postings.positions(&mut positions[w]);
-                        }
+                    if let Some(postings) = &mut postings[w]
+                        && postings.doc() <= doc
+                        && postings.seek(doc) == doc
+                    {
+                        postings.positions(&mut positions[w]);
                     }
                 }
                 // In a phrase the second word stands one after the first. The phrase
