@@ -220,6 +220,7 @@ impl SegmentCollector for SegmentFacetedTopDocs {
 impl super::execute::Hits for SegmentFacetedTopDocs {
     /// Counts a matching document in the facets and the total; whether it passes the
     /// filters.
+    #[inline(always)]
     fn admit(&mut self, doc: DocId) -> bool {
         let entry = self.indexed(doc);
         if entry.library == u32::MAX {

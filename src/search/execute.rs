@@ -22,7 +22,6 @@
 //! stay below that, so the best hits are exactly the same.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use tantivy::postings::Postings as _;
 use tantivy::query::{Bm25StatisticsProvider, Bm25Weight, EnableScoring, PhraseQuery, Query};
@@ -53,7 +52,8 @@ pub trait Hits {
 /// walks the term dictionaries of all segments.
 pub struct Statistics<'a> {
     searcher: &'a Searcher,
-    doc_freqs: RefCell<HashMap<Term, u64>>,
+    /// A search looks up a few dozen terms at most: a list is quicker than hashing.
+    doc_freqs: RefCell<Vec<(Term, u64)>>,
     tokens: RefCell<Vec<(Field, u64)>>,
 }
 
@@ -62,7 +62,7 @@ impl<'a> Statistics<'a> {
     pub fn new(searcher: &'a Searcher) -> Statistics<'a> {
         Statistics {
             searcher,
-            doc_freqs: RefCell::new(HashMap::new()),
+            doc_freqs: RefCell::new(Vec::new()),
             tokens: RefCell::new(Vec::new()),
         }
     }
@@ -96,11 +96,11 @@ impl Bm25StatisticsProvider for Statistics<'_> {
     }
 
     fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
-        if let Some(&n) = self.doc_freqs.borrow().get(term) {
-            return Ok(n);
+        if let Some((_, n)) = self.doc_freqs.borrow().iter().find(|(t, _)| t == term) {
+            return Ok(*n);
         }
         let n = self.searcher.doc_freq(term)?;
-        self.doc_freqs.borrow_mut().insert(term.clone(), n);
+        self.doc_freqs.borrow_mut().push((term.clone(), n));
         Ok(n)
     }
 }
