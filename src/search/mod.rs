@@ -637,20 +637,26 @@ impl SearchIndex {
 
 /// Replaces a lowercase word in the reader's text, whatever its case there.
 fn replace_word(text: &str, word: &str, replacement: &str) -> Option<String> {
-    let lower = text.to_lowercase();
-    // Lowercasing can change byte lengths; only replace when it did not.
-    if lower.len() != text.len() {
+    // Lowercasing can change a character's byte length (`Ⱥ` has two bytes, `ⱥ`
+    // three), and then positions in the lowercase text are not those of the text.
+    // Only replace when every character keeps its length; a change in one place can
+    // make up for one in another, so the total length is not enough.
+    let same_lengths = text
+        .chars()
+        .all(|c| c.to_lowercase().map(char::len_utf8).sum::<usize>() == c.len_utf8());
+    if !same_lengths {
         return None;
     }
+    let lower = text.to_lowercase();
     let at = lower.match_indices(word).find(|(i, _)| {
         let before = lower[..*i].chars().next_back();
         let after = lower[i + word.len()..].chars().next();
         !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
     })?;
     let mut out = String::with_capacity(text.len() + replacement.len());
-    out.push_str(&text[..at.0]);
+    out.push_str(text.get(..at.0)?);
     out.push_str(replacement);
-    out.push_str(&text[at.0 + word.len()..]);
+    out.push_str(text.get(at.0 + word.len()..)?);
     Some(out)
 }
 
@@ -933,6 +939,27 @@ mod tests {
             list.sort();
         }
         (postings, lengths)
+    }
+
+    #[test]
+    fn a_word_is_replaced_only_where_lowercasing_keeps_the_positions() {
+        assert_eq!(
+            replace_word("Kurs für TISCHLER", "tischler", "tischlerin").as_deref(),
+            Some("Kurs für tischlerin")
+        );
+        // Not inside another word.
+        assert_eq!(replace_word("Tischlerei", "tischler", "x"), None);
+        // The Ohm sign loses a byte in lowercase and `Ⱥ` gains one: the lengths add
+        // up, the positions do not (this panicked).
+        assert_eq!(
+            replace_word("\u{2126} tischler\u{1138B} \u{23A}", "tischler", "x"),
+            None
+        );
+        // Here they would fall between characters, a letter off.
+        assert_eq!(
+            replace_word("\u{23A} tischler \u{2126}", "tischler", "x"),
+            None
+        );
     }
 
     #[test]
