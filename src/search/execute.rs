@@ -256,7 +256,7 @@ impl<'a> SegmentScorer<'a> {
             }
             admitted.truncate(kept);
         }
-        if !pairs.is_empty() {
+        if !pairs.is_empty() && !admitted.is_empty() {
             self.add_proximity(&pairs, &weights, &mut admitted, in_body)?;
         }
         for &(doc, score) in &admitted {
@@ -308,8 +308,10 @@ impl<'a> SegmentScorer<'a> {
             let mut postings = self.term(field, text)?;
             scale(&mut postings, boost);
             let bit = bit_in(field);
-            for &(doc, _) in &postings {
-                sums.slots[doc as usize].words |= bit;
+            if bit != 0 {
+                for &(doc, _) in &postings {
+                    sums.slots[doc as usize].words |= bit;
+                }
             }
             merged = merge(&merged, &postings, |(doc, max, sum), score| {
                 (doc, max.max(score), sum + score)
