@@ -219,7 +219,8 @@ impl SegmentCollector for SegmentFacetedTopDocs {
 
 impl super::execute::Hits for SegmentFacetedTopDocs {
     /// Counts a matching document in the facets and the total; whether it passes the
-    /// filters.
+    /// filters. Always inlined: it runs for every matching document, and as a call
+    /// it was a tenth of a search's instructions.
     #[inline(always)]
     fn admit(&mut self, doc: DocId) -> bool {
         let entry = self.indexed(doc);
