@@ -212,7 +212,7 @@ impl<'a> SegmentScorer<'a> {
                 }
             }
         }
-        if limit == 0 {
+        if limit == 0 || admitted.is_empty() {
             sums.admitted = admitted;
             sums.give_back();
             return Ok(());
@@ -256,7 +256,7 @@ impl<'a> SegmentScorer<'a> {
             }
             admitted.truncate(kept);
         }
-        if !pairs.is_empty() && !admitted.is_empty() {
+        if !pairs.is_empty() {
             self.add_proximity(&pairs, &weights, &mut admitted, in_body)?;
         }
         for &(doc, score) in &admitted {
