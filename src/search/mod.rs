@@ -1026,9 +1026,17 @@ mod tests {
             );
             (index.unwrap(), fields)
         };
-        let (threaded, fields) =
-            index_with(&|builder, fields| write_segments(builder, Storage::Ram, &texts, fields, 3));
-        assert!(threaded.searchable_segment_ids().unwrap().len() > 1);
+        // Which indexing thread takes which document is up to the scheduler: all of
+        // them fit in tantivy's queue, and one thread may take them all. Try again
+        // until the documents end up in several segments.
+        let (threaded, fields) = (0..100)
+            .map(|_| {
+                index_with(&|builder, fields| {
+                    write_segments(builder, Storage::Ram, &texts, fields, 3)
+                })
+            })
+            .find(|(index, _)| index.searchable_segment_ids().unwrap().len() > 1)
+            .expect("several segments from three indexing threads");
         let (single, _) = index_with(&|builder, fields| {
             write_single_segment(builder, Storage::Ram, &texts, fields)
         });
