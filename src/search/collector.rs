@@ -15,8 +15,8 @@ use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 use super::execute::Hits;
 use crate::content::Kind;
 
-/// The facet values of one library document, by position in the library.
-#[derive(Debug, Clone, Default)]
+/// The facet values of a document.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct DocFacets {
     /// Indexes into the library's trades.
     pub trades: Vec<u16>,
@@ -26,45 +26,54 @@ pub struct DocFacets {
     pub year: u8,
 }
 
+/// The distinct facet values of a library's documents: documents with the same values
+/// share a class, and the collector counts classes, one count per matching document,
+/// and turns them into facet counts at the end. A library has far fewer classes than
+/// documents (a few hundred at most in practice, never more than documents).
+#[derive(Debug, Clone)]
+pub struct FacetClasses(Arc<[DocFacets]>);
+
+impl FacetClasses {
+    /// The classes of `facets`, and each one's class, in the same order.
+    pub fn of(facets: &[DocFacets]) -> (FacetClasses, Vec<u32>) {
+        // Class 0 is that of ids without a document: never counted, never a hit.
+        let mut classes = vec![DocFacets::default()];
+        let mut seen: std::collections::HashMap<&DocFacets, u32> = Default::default();
+        let of_each = facets
+            .iter()
+            .map(|f| {
+                *seen.entry(f).or_insert_with(|| {
+                    classes.push(f.clone());
+                    (classes.len() - 1) as u32
+                })
+            })
+            .collect();
+        (FacetClasses(classes.into()), of_each)
+    }
+}
+
 /// An indexed document as the collector sees it: its library position and its facet
-/// values in eight bytes, one load per matching document (most searches match half
+/// class in eight bytes, one load per matching document (most searches match half
 /// the library, so this is the collector's inner loop).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IndexedDoc {
     /// Position in the library ([`IndexedDoc::MISSING`]'s is `u32::MAX`).
     pub library: u32,
-    /// Its trade, [`IndexedDoc::NO_TRADE`], or [`IndexedDoc::SEVERAL`] (then its
-    /// [`DocFacets`] list them).
-    trade: u16,
-    kind: u8,
-    year: u8,
+    /// Its class in the library's [`FacetClasses`].
+    class: u32,
 }
 
 impl IndexedDoc {
-    const NO_TRADE: u16 = u16::MAX;
-    const SEVERAL: u16 = u16::MAX - 1;
-
     /// A document id that no library document has (never matches).
     pub const MISSING: IndexedDoc = IndexedDoc {
         library: u32::MAX,
-        trade: Self::NO_TRADE,
-        kind: 0,
-        year: 0,
+        class: 0,
     };
 
-    /// The library document at `library` with these facets.
-    pub fn new(library: u32, facets: &DocFacets) -> IndexedDoc {
-        let trade = match facets.trades.as_slice() {
-            [] => Self::NO_TRADE,
-            &[t] if t < Self::SEVERAL => t,
-            _ => Self::SEVERAL,
-        };
-        IndexedDoc {
-            library,
-            trade,
-            kind: facets.kind,
-            year: facets.year,
-        }
+    /// The library document at `library`, of facet class `class` (from
+    /// [`FacetClasses::of`]).
+    pub fn new(library: u32, class: u32) -> IndexedDoc {
+        IndexedDoc { library, class }
     }
 }
 
@@ -111,8 +120,8 @@ pub struct FacetedTopDocs {
     pub limit: usize,
     /// Filters to apply.
     pub filter: Filter,
-    /// Facets of every library document (read for those of several trades).
-    pub facets: Arc<[DocFacets]>,
+    /// The facet classes of the library's documents.
+    pub classes: FacetClasses,
     /// Number of trades (for the counts vector).
     pub trade_count: usize,
     /// Each indexed document, by segment and document id.
@@ -148,17 +157,22 @@ impl FacetedTopDocs {
                 .docs
                 .get(segment_ord as usize)
                 .map_or_else(|| Arc::from([]), Arc::clone),
-            facets: Arc::clone(&self.facets),
-            filter: self.filter,
-            kind_filter: self.filter.kind.map(kind_index),
-            unfiltered: self.filter == Filter::default(),
+            classes: self.classes.clone(),
+            counts: vec![0; self.classes.0.len()],
+            passes: (self.classes.0.iter().enumerate())
+                .map(|(i, class)| i > 0 && self.passes(class))
+                .collect(),
             limit: self.limit,
             heap: BinaryHeap::with_capacity(self.limit + 1),
-            collected: Collected {
-                trades: vec![0; self.trade_count],
-                ..Collected::default()
-            },
+            filter: self.filter,
+            trade_count: self.trade_count,
         }
+    }
+
+    /// Whether documents of a class pass the filters.
+    fn passes(&self, class: &DocFacets) -> bool {
+        let FacetChecks { trade, kind, year } = FacetChecks::of(&self.filter, class);
+        trade && kind && year
     }
 
     fn merge(&self, fruits: Vec<Collected>) -> tantivy::Result<Collected> {
@@ -185,20 +199,38 @@ impl FacetedTopDocs {
     }
 }
 
+/// Which filters a class of documents passes.
+struct FacetChecks {
+    trade: bool,
+    kind: bool,
+    year: bool,
+}
+
+impl FacetChecks {
+    fn of(filter: &Filter, class: &DocFacets) -> FacetChecks {
+        FacetChecks {
+            trade: filter.trade.is_none_or(|t| class.trades.contains(&t)),
+            kind: filter.kind.is_none_or(|k| class.kind == kind_index(k)),
+            year: filter.year.is_none_or(|y| class.year == y),
+        }
+    }
+}
+
 /// The per-segment half of [`FacetedTopDocs`].
 pub struct SegmentFacetedTopDocs {
     segment_ord: SegmentOrdinal,
     /// This segment's documents, by document id.
     docs: Arc<[IndexedDoc]>,
-    facets: Arc<[DocFacets]>,
+    classes: FacetClasses,
+    /// Matching documents per class.
+    counts: Vec<u32>,
+    /// Per class, whether its documents pass the filters (never those of class 0).
+    passes: Vec<bool>,
     filter: Filter,
-    kind_filter: Option<u8>,
-    /// No filter is set.
-    unfiltered: bool,
+    trade_count: usize,
     limit: usize,
     /// A min-heap of the best hits so far (worst on top).
     heap: BinaryHeap<Worst>,
-    collected: Collected,
 }
 
 impl SegmentCollector for SegmentFacetedTopDocs {
@@ -210,60 +242,53 @@ impl SegmentCollector for SegmentFacetedTopDocs {
         }
     }
 
+    /// The facet counts from the classes' counts. Facet counts are disjunctive: those
+    /// of a facet apply the filters of the others only.
     fn harvest(self) -> Collected {
-        let mut collected = self.collected;
-        collected.top = self.heap.into_iter().map(|w| w.0).collect();
-        collected
+        let mut c = Collected {
+            trades: vec![0; self.trade_count],
+            top: self.heap.into_iter().map(|w| w.0).collect(),
+            ..Collected::default()
+        };
+        let classes = self.classes.0.iter().zip(&self.counts).skip(1);
+        for (class, &count) in classes.filter(|(_, count)| **count > 0) {
+            let count = count as usize;
+            let FacetChecks { trade, kind, year } = FacetChecks::of(&self.filter, class);
+            if kind && year {
+                for &t in &class.trades {
+                    if let Some(n) = c.trades.get_mut(t as usize) {
+                        *n += count;
+                    }
+                }
+            }
+            if trade && year {
+                c.kinds[class.kind as usize % Kind::ALL.len()] += count;
+            }
+            if trade && kind && class.year > 0 {
+                c.years[class.year as usize % c.years.len()] += count;
+            }
+            if trade && kind && year {
+                c.total += count;
+            }
+        }
+        c
     }
 }
 
 impl super::execute::Hits for SegmentFacetedTopDocs {
-    /// Counts a matching document in the facets and the total; whether it passes the
-    /// filters. Always inlined: it runs for every matching document, and as a call
-    /// it was a tenth of a search's instructions.
+    /// Counts a matching document in its class; whether it passes the filters.
+    /// Always inlined: it runs for every matching document, and as a call it was a
+    /// tenth of a search's instructions.
     #[inline(always)]
     fn admit(&mut self, doc: DocId) -> bool {
-        let entry = self.indexed(doc);
-        if entry.library == u32::MAX {
-            return false;
-        }
-        if self.unfiltered {
-            // Most searches: every count sees every document.
-            self.count_trades(entry);
-            let c = &mut self.collected;
-            c.kinds[entry.kind as usize % Kind::ALL.len()] += 1;
-            if entry.year > 0 {
-                c.years[entry.year as usize % c.years.len()] += 1;
+        let class = self.indexed(doc).class as usize;
+        match self.counts.get_mut(class) {
+            Some(count) => {
+                *count += 1;
+                self.passes[class]
             }
-            c.total += 1;
-            return true;
+            None => false,
         }
-        let several = || {
-            self.facets
-                .get(entry.library as usize)
-                .map_or(&[][..], |f| &f.trades[..])
-        };
-        let trade_ok = self.filter.trade.is_none_or(|t| match entry.trade {
-            IndexedDoc::SEVERAL => several().contains(&t),
-            one => one == t,
-        });
-        let kind_ok = self.kind_filter.is_none_or(|k| entry.kind == k);
-        let year_ok = self.filter.year.is_none_or(|y| entry.year == y);
-        if kind_ok && year_ok {
-            self.count_trades(entry);
-        }
-        let c = &mut self.collected;
-        if trade_ok && year_ok {
-            c.kinds[entry.kind as usize % Kind::ALL.len()] += 1;
-        }
-        if trade_ok && kind_ok && entry.year > 0 {
-            c.years[entry.year as usize % c.years.len()] += 1;
-        }
-        if !(trade_ok && kind_ok && year_ok) {
-            return false;
-        }
-        c.total += 1;
-        true
     }
 
     /// Offers an admitted document to the best hits.
@@ -292,30 +317,6 @@ impl super::execute::Hits for SegmentFacetedTopDocs {
 }
 
 impl SegmentFacetedTopDocs {
-    /// Counts a document in the counts of its trades.
-    fn count_trades(&mut self, entry: IndexedDoc) {
-        let trades = &mut self.collected.trades;
-        match entry.trade {
-            IndexedDoc::NO_TRADE => {}
-            IndexedDoc::SEVERAL => {
-                let several = self
-                    .facets
-                    .get(entry.library as usize)
-                    .map_or(&[][..], |f| &f.trades[..]);
-                for &t in several {
-                    if let Some(count) = trades.get_mut(t as usize) {
-                        *count += 1;
-                    }
-                }
-            }
-            one => {
-                if let Some(count) = trades.get_mut(one as usize) {
-                    *count += 1;
-                }
-            }
-        }
-    }
-
     /// A document of this segment.
     fn indexed(&self, doc: DocId) -> IndexedDoc {
         self.docs
@@ -359,9 +360,10 @@ impl Ord for Worst {
 mod tests {
     use super::*;
 
-    /// Three documents (one trade, two trades, none) and an id without a document.
+    /// Three documents (one trade, two trades, none), an id without a document, and
+    /// a fourth document with the facets of the first.
     fn collector(filter: Filter) -> SegmentFacetedTopDocs {
-        let facets: Arc<[DocFacets]> = vec![
+        let facets = [
             DocFacets {
                 trades: vec![0],
                 kind: 0,
@@ -377,58 +379,83 @@ mod tests {
                 kind: 1,
                 year: 0,
             },
-        ]
-        .into();
-        let docs: Arc<[IndexedDoc]> = facets
-            .iter()
-            .enumerate()
-            .map(|(i, f)| IndexedDoc::new(i as u32, f))
-            .chain([IndexedDoc::MISSING])
+            DocFacets {
+                trades: vec![0],
+                kind: 0,
+                year: 1,
+            },
+        ];
+        let (classes, class_of) = FacetClasses::of(&facets);
+        assert_eq!(
+            class_of,
+            [1, 2, 3, 1],
+            "class 0 is that of missing documents"
+        );
+        let docs: Arc<[IndexedDoc]> = [0, 1, 2]
+            .map(|i| IndexedDoc::new(i, class_of[i as usize]))
+            .into_iter()
+            .chain([IndexedDoc::MISSING, IndexedDoc::new(3, class_of[3])])
             .collect();
         FacetedTopDocs {
             limit: 10,
             filter,
-            facets,
+            classes,
             trade_count: 3,
             docs: vec![docs].into(),
         }
         .segment(0)
     }
 
-    fn admitted(c: &mut SegmentFacetedTopDocs) -> Vec<bool> {
-        (0..5).map(|doc| c.admit(doc)).collect()
+    /// Whether each of documents 0 to 5 (3 has no document, 5 is past the end) is
+    /// admitted, and the counts when 0 to 3 match.
+    fn admitted(filter: Filter) -> (Vec<bool>, Collected) {
+        let each: Vec<bool> = {
+            let mut c = collector(filter);
+            (0..6).map(|doc| c.admit(doc)).collect()
+        };
+        let mut matching = collector(filter);
+        for doc in 0..4 {
+            matching.admit(doc);
+        }
+        (each, matching.harvest())
     }
 
     #[test]
     fn facets_count_every_trade_of_a_document_and_filters_see_them_all() {
-        let mut all = collector(Filter::default());
-        assert_eq!(admitted(&mut all), [true, true, true, false, false]);
-        let c = &all.collected;
+        let (each, c) = admitted(Filter::default());
+        assert_eq!(each, [true, true, true, false, true, false]);
         assert_eq!((c.total, &c.trades[..]), (3, &[2, 0, 1][..]));
         assert_eq!((c.kinds[0], c.kinds[1]), (1, 2));
         assert_eq!((c.years[1], c.years[2]), (1, 1));
 
         // The second of two trades passes the filter; trade counts ignore it.
-        let mut second = collector(Filter {
+        let (each, c) = admitted(Filter {
             trade: Some(2),
             ..Filter::default()
         });
-        assert_eq!(admitted(&mut second), [false, true, false, false, false]);
-        let c = &second.collected;
+        assert_eq!(each, [false, true, false, false, false, false]);
         assert_eq!((c.total, &c.trades[..]), (1, &[2, 0, 1][..]));
         assert_eq!((c.kinds[0], c.kinds[1]), (0, 1));
 
-        let mut first = collector(Filter {
+        let (each, c) = admitted(Filter {
             trade: Some(0),
             year: Some(2),
             ..Filter::default()
         });
-        assert_eq!(admitted(&mut first), [false, true, false, false, false]);
-        assert_eq!(first.collected.trades, [1, 0, 1], "the year filter applies");
+        assert_eq!(each, [false, true, false, false, false, false]);
+        assert_eq!(c.trades, [1, 0, 1], "the year filter applies");
+        assert_eq!(c.years[1..3], [1, 1], "the year counts ignore it");
+
+        let (each, c) = admitted(Filter {
+            kind: Some(Kind::ALL[1]),
+            ..Filter::default()
+        });
+        assert_eq!(each, [false, true, true, false, false, false]);
+        assert_eq!((c.total, &c.trades[..]), (2, &[1, 0, 1][..]));
         assert_eq!(
-            first.collected.years[1..3],
-            [1, 1],
-            "the year counts ignore it"
+            (c.kinds[0], c.kinds[1]),
+            (1, 2),
+            "the kind counts ignore it"
         );
     }
 }

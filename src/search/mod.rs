@@ -32,7 +32,7 @@ use tantivy::{Index, IndexBuilder, IndexReader, ReloadPolicy, TantivyDocument};
 use crate::content::Kind;
 use crate::content::stored;
 use crate::library::Library;
-use collector::{DocFacets, FacetedTopDocs, Filter, IndexedDoc, kind_index};
+use collector::{DocFacets, FacetClasses, FacetedTopDocs, Filter, IndexedDoc, kind_index};
 pub use query::ParsedQuery;
 use query::{Alternative, CORRECTION_WEIGHT, PART_WEIGHT, QueryFields, SYNONYM_WEIGHT};
 use spelling::Speller;
@@ -210,8 +210,9 @@ pub struct SearchIndex {
     /// not delay the first answer (most searches need neither).
     speller: std::sync::OnceLock<Speller>,
     synonyms: Synonyms,
-    facets: Arc<[DocFacets]>,
-    /// Each indexed document's library position and facets, by segment and document id
+    /// The distinct facet values of the library's documents.
+    classes: FacetClasses,
+    /// Each indexed document's library position and facet class, by segment and document id
     /// (the reader never reloads, so segments stay as they are).
     docs: Arc<[Arc<[IndexedDoc]>]>,
     /// Where each library document's sections lie in its body field.
@@ -338,7 +339,7 @@ impl SearchIndex {
         tracing::debug!(millis = started.elapsed().as_millis(), "Suchindex fertig");
 
         let trade_slugs: Vec<String> = library.trades.iter().map(|t| t.slug.clone()).collect();
-        let facets: Arc<[DocFacets]> = library
+        let facets: Vec<DocFacets> = library
             .documents
             .iter()
             .map(|d| DocFacets {
@@ -353,6 +354,7 @@ impl SearchIndex {
                 year: d.meta.year.unwrap_or(0),
             })
             .collect();
+        let (classes, class_of) = FacetClasses::of(&facets);
         let docs = searcher
             .segment_readers()
             .iter()
@@ -362,8 +364,8 @@ impl SearchIndex {
                     .map(|d| {
                         column
                             .first(d)
-                            .and_then(|i| Some((u32::try_from(i).ok()?, facets.get(i as usize)?)))
-                            .map_or(IndexedDoc::MISSING, |(i, f)| IndexedDoc::new(i, f))
+                            .and_then(|i| Some((u32::try_from(i).ok()?, class_of.get(i as usize)?)))
+                            .map_or(IndexedDoc::MISSING, |(i, &c)| IndexedDoc::new(i, c))
                     })
                     .collect::<Arc<[IndexedDoc]>>())
             })
@@ -386,7 +388,7 @@ impl SearchIndex {
             speller: std::sync::OnceLock::new(),
             lexicon,
             analyzer,
-            facets,
+            classes,
             docs,
             layouts,
             trade_slugs,
@@ -439,7 +441,7 @@ impl SearchIndex {
                 kind: request.kind,
                 year: request.year,
             },
-            facets: Arc::clone(&self.facets),
+            classes: self.classes.clone(),
             trade_count: self.trade_slugs.len(),
             docs: Arc::clone(&self.docs),
         };
