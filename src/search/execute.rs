@@ -204,10 +204,20 @@ impl<'a> SegmentScorer<'a> {
                 }
             }
             None => {
-                for (doc, slot) in slots.iter().enumerate() {
-                    let doc = doc as DocId;
-                    if slot.words & MATCHED != 0 && alive(doc) && hits.admit(doc) {
-                        admitted.push((doc, slot.score));
+                // Which of 64 documents match, as bits, and then only those: testing
+                // each document with a branch mispredicted about as often as a third of
+                // them match.
+                for (chunk, sixty_four) in (0..).zip(slots.chunks(64)) {
+                    let mut matching = 0u64;
+                    for (bit, slot) in sixty_four.iter().enumerate() {
+                        matching |= u64::from(slot.words & MATCHED != 0) << bit;
+                    }
+                    while matching != 0 {
+                        let doc = chunk * 64 + matching.trailing_zeros();
+                        matching &= matching - 1;
+                        if alive(doc) && hits.admit(doc) {
+                            admitted.push((doc, slots[doc as usize].score));
+                        }
                     }
                 }
             }
