@@ -24,9 +24,10 @@
 use std::cell::RefCell;
 
 use tantivy::postings::Postings as _;
+use tantivy::postings::TermInfo;
 use tantivy::query::{Bm25StatisticsProvider, Bm25Weight, EnableScoring, PhraseQuery, Query};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, Term};
+use tantivy::{DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
 use super::query::{
     Alternative, PROXIMITY_REACH, PROXIMITY_SLOP, PROXIMITY_WEIGHT, ParsedQuery, QueryFields,
@@ -55,6 +56,9 @@ pub struct Statistics<'a> {
     /// A search looks up a few dozen terms at most: a list is quicker than hashing.
     doc_freqs: RefCell<Vec<(Term, u64)>>,
     tokens: RefCell<Vec<(Field, u64)>>,
+    /// Each term's entry in each segment's term dictionary, looked up once: the
+    /// statistics, the postings, the proximity bonus and the snippets all need it.
+    infos: RefCell<Vec<(SegmentOrdinal, Term, Option<TermInfo>)>>,
 }
 
 impl<'a> Statistics<'a> {
@@ -64,7 +68,35 @@ impl<'a> Statistics<'a> {
             searcher,
             doc_freqs: RefCell::new(Vec::new()),
             tokens: RefCell::new(Vec::new()),
+            infos: RefCell::new(Vec::new()),
         }
+    }
+
+    /// The searcher the statistics are of.
+    pub fn searcher(&self) -> &'a Searcher {
+        self.searcher
+    }
+
+    /// A term's entry in a segment's term dictionary, `None` if it is not there.
+    pub fn term_info(
+        &self,
+        segment: SegmentOrdinal,
+        term: &Term,
+    ) -> tantivy::Result<Option<TermInfo>> {
+        let found =
+            |(s, t, _): &&(SegmentOrdinal, Term, Option<TermInfo>)| *s == segment && t == term;
+        if let Some((_, _, info)) = self.infos.borrow().iter().find(found) {
+            return Ok(info.clone());
+        }
+        let info = self
+            .searcher
+            .segment_reader(segment)
+            .inverted_index(term.field())?
+            .get_term_info(term)?;
+        self.infos
+            .borrow_mut()
+            .push((segment, term.clone(), info.clone()));
+        Ok(info)
     }
 
     /// The BM25 weight of one term: what `Bm25Weight::for_terms` gives for it (and
@@ -99,7 +131,13 @@ impl Bm25StatisticsProvider for Statistics<'_> {
         if let Some((_, n)) = self.doc_freqs.borrow().iter().find(|(t, _)| t == term) {
             return Ok(*n);
         }
-        let n = self.searcher.doc_freq(term)?;
+        // What `Searcher::doc_freq` adds up, from the entries the postings use too.
+        let mut n = 0;
+        for segment in 0..self.searcher.segment_readers().len() as SegmentOrdinal {
+            n += self
+                .term_info(segment, term)?
+                .map_or(0, |i| u64::from(i.doc_freq));
+        }
         self.doc_freqs.borrow_mut().push((term.clone(), n));
         Ok(n)
     }
@@ -110,15 +148,16 @@ pub struct SegmentScorer<'a> {
     fields: &'a QueryFields,
     statistics: &'a Statistics<'a>,
     scoring: EnableScoring<'a>,
+    segment: SegmentOrdinal,
     reader: &'a SegmentReader,
 }
 
 impl<'a> SegmentScorer<'a> {
-    /// A scorer for the documents of `reader`, with the statistics of its searcher.
+    /// A scorer for the documents of a segment of the statistics' searcher.
     pub fn new(
         fields: &'a QueryFields,
         statistics: &'a Statistics<'a>,
-        reader: &'a SegmentReader,
+        segment: SegmentOrdinal,
     ) -> SegmentScorer<'a> {
         SegmentScorer {
             fields,
@@ -127,7 +166,8 @@ impl<'a> SegmentScorer<'a> {
                 statistics,
                 statistics.searcher,
             ),
-            reader,
+            segment,
+            reader: statistics.searcher.segment_reader(segment),
         }
     }
 
@@ -464,7 +504,7 @@ impl<'a> SegmentScorer<'a> {
         let mut doc_freqs = Vec::with_capacity(words.len());
         for word in &words {
             let term = Term::from_field_text(body, word);
-            let info = inverted.get_term_info(&term)?;
+            let info = self.statistics.term_info(self.segment, &term)?;
             doc_freqs.push(info.as_ref().map_or(0, |info| info.doc_freq));
             postings.push(match info {
                 Some(info) => Some(inverted.read_postings_from_terminfo(
@@ -540,10 +580,10 @@ impl<'a> SegmentScorer<'a> {
         mut f: impl FnMut(DocId, Score),
     ) -> tantivy::Result<()> {
         let term = Term::from_field_text(field, text);
-        let inverted = self.reader.inverted_index(field)?;
-        let Some(info) = inverted.get_term_info(&term)? else {
+        let Some(info) = self.statistics.term_info(self.segment, &term)? else {
             return Ok(());
         };
+        let inverted = self.reader.inverted_index(field)?;
         let mut block =
             inverted.read_block_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?;
         let norms = self.reader.get_fieldnorms_reader(field)?;
@@ -956,12 +996,12 @@ mod tests {
             .map(|(score, address)| (address, score))
             .collect();
         let mut lists = BTreeMap::new();
-        for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        for ord in 0..searcher.segment_readers().len() {
             let mut all = All(|doc, score| {
                 lists.insert(DocAddress::new(ord as u32, doc), score);
             });
             let statistics = Statistics::new(&searcher);
-            SegmentScorer::new(fields, &statistics, reader)
+            SegmentScorer::new(fields, &statistics, ord as u32)
                 .collect(parsed, usize::MAX, &mut all)
                 .unwrap();
         }
@@ -1005,9 +1045,9 @@ mod tests {
         ] {
             let parsed = ParsedQuery::parse(text, &mut analysis::german());
             for limit in [1, 2, 5] {
-                for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+                for ord in 0..searcher.segment_readers().len() {
                     let statistics = Statistics::new(&searcher);
-                    let scorer = SegmentScorer::new(&fields, &statistics, reader);
+                    let scorer = SegmentScorer::new(&fields, &statistics, ord as u32);
                     let run = |limit| {
                         let mut best = Best {
                             limit,

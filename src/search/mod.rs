@@ -448,7 +448,7 @@ impl SearchIndex {
         let mut fruits = Vec::with_capacity(searcher.segment_readers().len());
         for (ord, reader) in searcher.segment_readers().iter().enumerate() {
             let mut segment = collector.for_segment(ord as u32, reader)?;
-            execute::SegmentScorer::new(&self.fields, &statistics, reader).collect(
+            execute::SegmentScorer::new(&self.fields, &statistics, ord as u32).collect(
                 &parsed,
                 collector.limit,
                 &mut segment,
@@ -471,7 +471,7 @@ impl SearchIndex {
         } else {
             let addresses: Vec<tantivy::DocAddress> =
                 shown.iter().map(|ranked| ranked.address).collect();
-            snippet::PositionReader::new(&terms, &searcher, self.body).read(&addresses)?
+            snippet::PositionReader::new(&terms, &statistics, self.body).read(&addresses)?
         };
         let hits: Vec<Hit> = shown
             .into_iter()

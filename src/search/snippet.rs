@@ -15,9 +15,10 @@
 
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocAddress, DocSet, Searcher, SegmentOrdinal, Term};
+use tantivy::{DocAddress, DocSet, SegmentOrdinal, Term};
 
 use super::Fragment;
+use super::execute::Statistics;
 use super::query::ParsedQuery;
 
 /// Words of context shown before the first match of the chosen passage.
@@ -74,16 +75,21 @@ impl Terms {
 /// search).
 pub struct PositionReader<'a> {
     terms: &'a Terms,
-    searcher: &'a Searcher,
+    statistics: &'a Statistics<'a>,
     field: Field,
 }
 
 impl<'a> PositionReader<'a> {
-    /// A reader for the terms in `field`.
-    pub fn new(terms: &'a Terms, searcher: &'a Searcher, field: Field) -> PositionReader<'a> {
+    /// A reader for the terms in `field`, in the searcher of `statistics` (whose
+    /// term look-ups the search has mostly done already).
+    pub fn new(
+        terms: &'a Terms,
+        statistics: &'a Statistics<'a>,
+        field: Field,
+    ) -> PositionReader<'a> {
         PositionReader {
             terms,
-            searcher,
+            statistics,
             field,
         }
     }
@@ -139,7 +145,8 @@ impl<'a> PositionReader<'a> {
     /// segment does not have).
     fn open(&self, ord: SegmentOrdinal) -> tantivy::Result<Vec<Option<SegmentPostings>>> {
         let inverted = self
-            .searcher
+            .statistics
+            .searcher()
             .segment_reader(ord)
             .inverted_index(self.field)?;
         self.terms
@@ -147,7 +154,7 @@ impl<'a> PositionReader<'a> {
             .iter()
             .map(|(term, _)| {
                 let term = Term::from_field_text(self.field, term);
-                match inverted.get_term_info(&term)? {
+                match self.statistics.term_info(ord, &term)? {
                     Some(info) => Ok(Some(inverted.read_postings_from_terminfo(
                         &info,
                         IndexRecordOption::WithFreqsAndPositions,
@@ -222,7 +229,7 @@ pub fn fragments<'a>(
 ) -> Vec<Fragment> {
     let mut highlighted = matches.iter().map(|&(p, _)| p).skip_while(|&p| p < first);
     let mut next_match = highlighted.next();
-    let mut out = Snippet::default();
+    let mut out = Snippet::for_chars(max_chars);
     // The number of the next word.
     let mut position = start;
     for part in parts {
@@ -289,14 +296,30 @@ pub fn next_word(text: &str, from: usize) -> (usize, usize) {
 }
 
 /// Builds fragments, merging neighbours of the same kind and collapsing white space.
-#[derive(Default)]
+/// Their text goes into one buffer as it comes, word by word, and is cut into the
+/// fragments at the end (growing each fragment's string word by word was a tenth of
+/// a search, most of it in copies on reallocation).
 struct Snippet {
-    fragments: Vec<Fragment>,
+    /// The text of all fragments, one after the other.
+    text: String,
+    /// Where each fragment ends in `text`, and whether it is highlighted.
+    ends: Vec<(usize, bool)>,
     chars: usize,
     pending_space: bool,
 }
 
 impl Snippet {
+    /// An empty snippet with room for about `max_chars` characters.
+    fn for_chars(max_chars: usize) -> Snippet {
+        Snippet {
+            // German text has a few two-byte letters, and the last word may run over.
+            text: String::with_capacity(max_chars + max_chars / 2),
+            ends: Vec::with_capacity(8),
+            chars: 0,
+            pending_space: false,
+        }
+    }
+
     fn push(&mut self, text: &str, highlighted: bool) {
         if self.pending_space {
             self.pending_space = false;
@@ -318,17 +341,24 @@ impl Snippet {
 
     fn append(&mut self, text: &str, highlighted: bool) {
         self.chars += text.chars().count();
-        match self.fragments.last_mut() {
-            Some(last) if last.highlighted == highlighted => last.text.push_str(text),
-            _ => self.fragments.push(Fragment {
-                text: text.to_owned(),
-                highlighted,
-            }),
+        self.text.push_str(text);
+        match self.ends.last_mut() {
+            Some((end, last)) if *last == highlighted => *end = self.text.len(),
+            _ => self.ends.push((self.text.len(), highlighted)),
         }
     }
 
     fn finish(self) -> Vec<Fragment> {
-        self.fragments
+        let mut start = 0;
+        let mut fragments = Vec::with_capacity(self.ends.len() + 1);
+        for &(end, highlighted) in &self.ends {
+            fragments.push(Fragment {
+                text: self.text.get(start..end).unwrap_or_default().to_owned(),
+                highlighted,
+            });
+            start = end;
+        }
+        fragments
     }
 }
 
@@ -409,7 +439,8 @@ mod tests {
         writer.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
         let terms = Terms(vec![("säge".to_owned(), 0), ("hobel".to_owned(), 1)]);
-        let reader = PositionReader::new(&terms, &searcher, body);
+        let statistics = Statistics::new(&searcher);
+        let reader = PositionReader::new(&terms, &statistics, body);
         let address = |doc| DocAddress::new(0, doc);
         // Shown hits come by score, not in index order.
         let shown = [address(3), address(0), address(4), address(2), address(1)];
