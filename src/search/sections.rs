@@ -170,8 +170,9 @@ impl Layout {
         if !self.linked {
             return Vec::new();
         }
-        let mut scored: Vec<SectionMatch> = Vec::new();
-        let mut words: Vec<usize> = Vec::new();
+        // The best so far, best first. Sections come in order, so a later section
+        // takes a place only with a higher score: among equals the earlier one wins.
+        let mut best: Vec<SectionMatch> = Vec::with_capacity(SECTIONS_PER_HIT + 1);
         let mut i = 0;
         while i < matches.len() {
             let Some(section) = self.section_at(matches[i].0) else {
@@ -180,12 +181,15 @@ impl Layout {
             };
             let range = self.range(section);
             let heading_end = range.start + self.spans[section].heading_words;
-            words.clear();
+            // The query words seen in this section, as bits (a query has fewer than
+            // 128 words: see `query::MAX_TERMS`).
+            let mut words = 0u128;
             let mut score = 0;
             while i < matches.len() && range.contains(&matches[i].0) {
                 let (position, word) = matches[i];
-                if !words.contains(&word) {
-                    words.push(word);
+                let bit = 1u128 << word.min(127);
+                if words & bit == 0 {
+                    words |= bit;
                     score += 1;
                 }
                 if position < heading_end {
@@ -194,14 +198,16 @@ impl Layout {
                 i += 1;
             }
             let headed = sections.get(section).is_some_and(|s| !s.heading.is_empty());
-            if headed {
-                scored.push(SectionMatch { section, score });
+            let place = best
+                .iter()
+                .position(|b| score > b.score)
+                .unwrap_or(best.len());
+            if headed && place < SECTIONS_PER_HIT {
+                best.insert(place, SectionMatch { section, score });
+                best.truncate(SECTIONS_PER_HIT);
             }
         }
-        // Best score first; among equals the earlier section.
-        scored.sort_by(|a, b| b.score.cmp(&a.score).then(a.section.cmp(&b.section)));
-        scored.truncate(SECTIONS_PER_HIT);
-        scored
+        best
     }
 }
 
@@ -366,6 +372,32 @@ mod tests {
         );
         // The untitled first section is never a section hit.
         assert!(l.best(&d, &[(0, 0), (1, 1), (2, 2)]).is_empty());
+    }
+
+    #[test]
+    fn the_best_two_sections_win_and_the_earlier_of_equals() {
+        let d = document(&[
+            ("", "Vorwort"),
+            ("Eins", "a b"),
+            ("Zwei", "c d"),
+            ("Drei", "e f"),
+            ("Vier", "g h"),
+        ]);
+        let l = layout(&d);
+        // Vorwort(0) Eins(1) a(2) b(3) Zwei(4) c(5) d(6) Drei(7) e(8) f(9) Vier(10) g(11) h(12)
+        let sections = |matches: &[(u32, usize)]| -> Vec<(usize, usize)> {
+            let best = l.best(&d, matches);
+            best.iter().map(|m| (m.section, m.score)).collect()
+        };
+        // A word found twice in a section counts once.
+        let ties = [(2, 0), (3, 0), (5, 0), (6, 1), (8, 1), (9, 0), (12, 1)];
+        assert_eq!(sections(&ties), [(2, 2), (3, 2)]);
+        assert_eq!(sections(&[(2, 0), (12, 1)]), [(1, 1), (4, 1)]);
+        // A heading word counts twice: the last section comes first.
+        assert_eq!(
+            sections(&[(3, 0), (6, 0), (10, 1), (11, 0)]),
+            [(4, 3), (1, 1)]
+        );
     }
 
     #[test]
