@@ -350,6 +350,7 @@ impl Snippet {
 
     fn finish(self) -> Vec<Fragment> {
         let mut start = 0;
+        // One more for the "… " that a snippet starting mid-text gets in front.
         let mut fragments = Vec::with_capacity(self.ends.len() + 1);
         for &(end, highlighted) in &self.ends {
             fragments.push(Fragment {
