@@ -65,6 +65,9 @@ fn main() -> anyhow::Result<()> {
         let spent = thread_cpu_nanos()? - before;
         micros.push(spent as f64 / 1000.0 / queries.len() as f64);
     }
+    if std::env::var_os("SEARCH_CPU_EACH").is_some() {
+        print_slowest(&state, &queries, &request)?;
+    }
     micros.sort_by(f64::total_cmp);
     let at = |q: f64| micros[((micros.len() - 1) as f64 * q).round() as usize];
     println!(
@@ -75,6 +78,33 @@ fn main() -> anyhow::Result<()> {
         at(0.25),
         at(0.75)
     );
+    Ok(())
+}
+
+/// With `SEARCH_CPU_EACH` set: each query's wall time in one more pass (the CPU time
+/// of a thread is counted in ticks, too coarse for one query), the slowest
+/// twenty, and the share of the whole that the slowest tenth takes.
+fn print_slowest(
+    state: &State,
+    queries: &[String],
+    request: &dyn Fn(&str) -> SearchRequest,
+) -> anyhow::Result<()> {
+    let mut each = Vec::with_capacity(queries.len());
+    for q in queries {
+        let before = std::time::Instant::now();
+        std::hint::black_box(state.index.search(&state.library, &request(q))?);
+        each.push((before.elapsed().as_nanos() as u64, q));
+    }
+    each.sort_by(|a, b| b.0.cmp(&a.0));
+    let total: u64 = each.iter().map(|(n, _)| n).sum();
+    let tenth: u64 = each[..each.len().div_ceil(10)].iter().map(|(n, _)| n).sum();
+    println!(
+        "slowest tenth: {:.0} % of the time",
+        100.0 * tenth as f64 / total as f64
+    );
+    for (nanos, q) in each.iter().take(20) {
+        println!("{:>8.1} us  {q}", *nanos as f64 / 1000.0);
+    }
     Ok(())
 }
 

@@ -375,13 +375,13 @@ struct ApiHit<'a> {
     /// The document's next dates (see [`super::calendar::ApiEvent`]).
     events: Vec<super::calendar::ApiEvent<'a>>,
     /// The best-matching sections of a long document: `url#id` and the heading.
-    sections: Vec<ApiSection>,
+    sections: Vec<ApiSection<'a>>,
 }
 
 #[derive(Serialize)]
-struct ApiSection {
+struct ApiSection<'a> {
     url: String,
-    heading: String,
+    heading: &'a str,
 }
 
 #[derive(Serialize)]
@@ -413,9 +413,10 @@ impl<'a> ApiResults<'a> {
                     sections: hit
                         .sections
                         .iter()
+                        .filter_map(|&s| doc.rendered.sections.get(s))
                         .map(|s| ApiSection {
                             url: format!("{}#{}", doc.url, s.id),
-                            heading: s.heading.clone(),
+                            heading: &s.heading,
                         })
                         .collect(),
                     events: state
