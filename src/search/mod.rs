@@ -13,6 +13,8 @@ pub mod memo;
 pub mod query;
 pub mod sections;
 pub mod snippet;
+
+pub use snippet::{Fragment, Snippet};
 pub mod spelling;
 pub mod stopwords;
 pub mod suggest;
@@ -82,15 +84,6 @@ pub struct SearchRequest {
     pub per_page: usize,
 }
 
-/// One part of a snippet; highlighted parts matched the query.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Fragment {
-    /// Plain text (not HTML).
-    pub text: String,
-    /// Whether it matched a query term.
-    pub highlighted: bool,
-}
-
 /// One result.
 #[derive(Debug, Clone)]
 pub struct Hit {
@@ -98,8 +91,8 @@ pub struct Hit {
     pub doc: usize,
     /// Relevance score.
     pub score: f32,
-    /// The text around the best match, split into plain and highlighted parts.
-    pub snippet: Vec<Fragment>,
+    /// The text around the best match, in plain and highlighted parts.
+    pub snippet: Snippet,
     /// The best-matching sections of a long document, best first, as positions in
     /// its `rendered.sections` (not copies of their ids and headings: cloning those
     /// was 3 % of a search).
@@ -841,7 +834,7 @@ fn snippet_of(
     layout: &sections::Layout,
     positions: &[(u32, usize)],
     section: Option<usize>,
-) -> Vec<Fragment> {
+) -> Snippet {
     let range = section.map_or(0..u32::MAX, |s| layout.range(s));
     // The section's heading is shown beside the snippet already: the snippet is taken
     // from its text, and from the heading only if nothing matched in the text.
@@ -856,22 +849,14 @@ fn snippet_of(
     let Some(passage) = snippet::best_passage(within(text_start))
         .or_else(|| snippet::best_passage(within(range.start)))
     else {
-        return Vec::new();
+        return Snippet::default();
     };
     let first = snippet::first_word(passage).max(text_start).min(passage);
     let body = BodyParts::of(document);
     let (parts, start) = layout.walk_to(&body.parts, first);
-    let mut fragments = snippet::fragments(parts, start, first, positions, SNIPPET_CHARS);
-    if first > text_start {
-        fragments.insert(
-            0,
-            Fragment {
-                text: "… ".to_owned(),
-                highlighted: false,
-            },
-        );
-    }
-    fragments
+    // "… " in front when the snippet starts after the text it is taken from.
+    let cut = first > text_start;
+    snippet::cut(parts, start, first, positions, SNIPPET_CHARS, cut)
 }
 
 #[cfg(test)]

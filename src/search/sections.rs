@@ -449,8 +449,8 @@ mod tests {
             let (walk, start) = l.walk_to(&parts, first);
             assert!(start <= first);
             skipped += u32::from(start > l.range(l.section_at(first).unwrap_or(0)).start);
-            let marked = snippet::fragments(walk, start, first, &matches, 160);
-            let whole = snippet::fragments(parts.iter().copied(), 0, first, &matches, 160);
+            let marked = snippet::cut(walk, start, first, &matches, 160, false);
+            let whole = snippet::cut(parts.iter().copied(), 0, first, &matches, 160, false);
             assert_eq!(marked, whole, "from word {first}");
         }
         assert!(skipped > 50, "marks were used: {skipped}");

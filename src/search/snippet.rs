@@ -17,7 +17,6 @@ use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocSet, SegmentOrdinal, Term};
 
-use super::Fragment;
 use super::execute::Statistics;
 use super::query::ParsedQuery;
 
@@ -216,20 +215,58 @@ pub fn first_word(passage: u32) -> u32 {
     passage.saturating_sub(CONTEXT_WORDS)
 }
 
+/// A snippet: plain text (not HTML) in fragments, the words that match highlighted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Snippet {
+    /// The text of all fragments, one after the other.
+    text: String,
+    /// Where each fragment ends in `text`, and whether it is highlighted.
+    ends: Vec<(usize, bool)>,
+}
+
+/// One part of a snippet; highlighted parts matched the query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fragment<'a> {
+    /// Plain text (not HTML).
+    pub text: &'a str,
+    /// Whether it matched a query term.
+    pub highlighted: bool,
+}
+
+impl Snippet {
+    /// Whether there is no text.
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    /// The fragments, in order; neighbours differ in highlighting.
+    pub fn fragments(&self) -> impl Iterator<Item = Fragment<'_>> {
+        let starts = std::iter::once(0).chain(self.ends.iter().map(|&(end, _)| end));
+        starts
+            .zip(&self.ends)
+            .map(|(start, &(end, highlighted))| Fragment {
+                text: self.text.get(start..end).unwrap_or_default(),
+                highlighted,
+            })
+    }
+}
+
 /// The text from word `first` of the indexed text, about `max_chars` characters long,
-/// cut at word boundaries, with the words at the `matches`' positions highlighted.
+/// cut at word boundaries, with the words at the `matches`' positions highlighted,
+/// and with "… " in front if `continued` (the text it is cut from goes on before it).
 /// `parts` is the indexed text in pieces that end between words, starting with the
 /// word numbered `start` (at or before `first`).
-pub fn fragments<'a>(
+pub fn cut<'a>(
     parts: impl IntoIterator<Item = &'a str>,
     start: u32,
     first: u32,
     matches: &[(u32, usize)],
     max_chars: usize,
-) -> Vec<Fragment> {
+    continued: bool,
+) -> Snippet {
     let mut highlighted = matches.iter().map(|&(p, _)| p).skip_while(|&p| p < first);
     let mut next_match = highlighted.next();
-    let mut out = Snippet::for_chars(max_chars);
+    let mut out = Builder::for_chars(max_chars, continued);
     // The number of the next word.
     let mut position = start;
     for part in parts {
@@ -250,7 +287,7 @@ pub fn fragments<'a>(
                 continue;
             }
             if out.chars >= max_chars {
-                return out.finish();
+                return out.snippet;
             }
             while next_match.is_some_and(|m| m < p) {
                 next_match = highlighted.next();
@@ -258,7 +295,7 @@ pub fn fragments<'a>(
             out.push(&part[word_start..word_end], next_match == Some(p));
         }
     }
-    out.finish()
+    out.snippet
 }
 
 /// The next word of `text` at or after byte `from`, as the index's tokenizer sees words
@@ -295,29 +332,37 @@ pub fn next_word(text: &str, from: usize) -> (usize, usize) {
     (start, i)
 }
 
-/// Builds fragments, merging neighbours of the same kind and collapsing white space.
-/// Their text goes into one buffer as it comes, word by word, and is cut into the
-/// fragments at the end (growing each fragment's string word by word was a tenth of
-/// a search, most of it in copies on reallocation).
-struct Snippet {
-    /// The text of all fragments, one after the other.
-    text: String,
-    /// Where each fragment ends in `text`, and whether it is highlighted.
-    ends: Vec<(usize, bool)>,
+/// Builds a snippet, merging neighbours of the same kind and collapsing white space.
+/// Its text goes into one buffer as it comes, word by word (a string per fragment,
+/// grown word by word, was a tenth of a search, most of it in copies on reallocation).
+struct Builder {
+    snippet: Snippet,
+    /// Characters so far, the "… " in front not counted.
     chars: usize,
     pending_space: bool,
 }
 
-impl Snippet {
-    /// An empty snippet with room for about `max_chars` characters.
-    fn for_chars(max_chars: usize) -> Snippet {
-        Snippet {
-            // German text has a few two-byte letters, and the last word may run over.
-            text: String::with_capacity(max_chars + max_chars / 2),
-            ends: Vec::with_capacity(8),
+impl Builder {
+    /// An empty snippet with room for about `max_chars` characters, with "… " in
+    /// front if `continued`.
+    fn for_chars(max_chars: usize, continued: bool) -> Builder {
+        let mut builder = Builder {
+            snippet: Snippet {
+                // German text has a few two-byte letters, and the last word may run over.
+                text: String::with_capacity(max_chars + max_chars / 2),
+                ends: Vec::with_capacity(8),
+            },
             chars: 0,
             pending_space: false,
+        };
+        if continued {
+            builder.snippet.text.push_str("… ");
+            builder
+                .snippet
+                .ends
+                .push((builder.snippet.text.len(), false));
         }
+        builder
     }
 
     fn push(&mut self, text: &str, highlighted: bool) {
@@ -341,25 +386,12 @@ impl Snippet {
 
     fn append(&mut self, text: &str, highlighted: bool) {
         self.chars += text.chars().count();
-        self.text.push_str(text);
-        match self.ends.last_mut() {
-            Some((end, last)) if *last == highlighted => *end = self.text.len(),
-            _ => self.ends.push((self.text.len(), highlighted)),
+        let snippet = &mut self.snippet;
+        snippet.text.push_str(text);
+        match snippet.ends.last_mut() {
+            Some((end, last)) if *last == highlighted => *end = snippet.text.len(),
+            _ => snippet.ends.push((snippet.text.len(), highlighted)),
         }
-    }
-
-    fn finish(self) -> Vec<Fragment> {
-        let mut start = 0;
-        // One more for the "… " that a snippet starting mid-text gets in front.
-        let mut fragments = Vec::with_capacity(self.ends.len() + 1);
-        for &(end, highlighted) in &self.ends {
-            fragments.push(Fragment {
-                text: self.text.get(start..end).unwrap_or_default().to_owned(),
-                highlighted,
-            });
-            start = end;
-        }
-        fragments
     }
 }
 
@@ -368,14 +400,14 @@ mod tests {
     use super::*;
     use tantivy::tokenizer::{SimpleTokenizer, TextAnalyzer};
 
-    fn rendered(fragments: &[Fragment]) -> String {
-        fragments
-            .iter()
+    fn rendered(snippet: &Snippet) -> String {
+        snippet
+            .fragments()
             .map(|f| {
                 if f.highlighted {
                     format!("[{}]", f.text)
                 } else {
-                    f.text.clone()
+                    f.text.to_owned()
                 }
             })
             .collect()
@@ -400,23 +432,13 @@ mod tests {
         parts: impl IntoIterator<Item = &'a str>,
         matches: &[(u32, usize)],
         max_chars: usize,
-    ) -> Vec<Fragment> {
+    ) -> Snippet {
         match best_passage(matches) {
             Some(passage) => {
                 let first = first_word(passage);
-                let mut out = fragments(parts, 0, first, matches, max_chars);
-                if first > 0 {
-                    out.insert(
-                        0,
-                        Fragment {
-                            text: "… ".into(),
-                            highlighted: false,
-                        },
-                    );
-                }
-                out
+                cut(parts, 0, first, matches, max_chars, first > 0)
             }
-            None => Vec::new(),
+            None => Snippet::default(),
         }
     }
 
@@ -509,9 +531,12 @@ mod tests {
         let text =
             format!("Anfang Prüfung {filler} hier Prüfung und Termin zusammen {filler} Schluss");
         let matches = positions_of(&text, &["Prüfung", "Termin"]);
-        let parts = snippet([text.as_str()], &matches, 60);
-        let snippet = rendered(&parts);
-        let chars: usize = parts.iter().map(|f| f.text.chars().count()).sum();
+        let snippet = rendered(&snippet([text.as_str()], &matches, 60));
+        let chars = snippet
+            .trim_start_matches("… ")
+            .replace(['[', ']'], "")
+            .chars()
+            .count();
         assert!(
             snippet.starts_with("… Wort Wort Wort hier [Prüfung] und [Termin]"),
             "{snippet}"
@@ -565,7 +590,7 @@ mod tests {
         let text: String = parts.concat();
         let matches = positions_of(&text, &["fünf"]);
         assert_eq!(
-            rendered(&fragments(parts[2..].iter().copied(), 2, 3, &matches, 100)),
+            rendered(&cut(parts[2..].iter().copied(), 2, 3, &matches, 100, false)),
             "vier [fünf] sechs"
         );
     }

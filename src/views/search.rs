@@ -7,7 +7,7 @@ use super::{Chrome, Head, Note, layout};
 use crate::calendar::Calendar;
 use crate::content::Date;
 use crate::library::Library;
-use crate::search::{Fragment, SearchRequest, SearchResults};
+use crate::search::{SearchRequest, SearchResults, Snippet};
 
 /// Everything the results page shows.
 pub struct SearchPage<'a> {
@@ -248,13 +248,13 @@ pub fn search_url(req: &SearchRequest) -> String {
 }
 
 /// A snippet as escaped HTML with `<mark>` around matches (for the JSON API).
-pub fn snippet_html(fragments: &[Fragment]) -> String {
-    snippet_markup(fragments).into_string()
+pub fn snippet_html(snippet: &Snippet) -> String {
+    snippet_markup(snippet).into_string()
 }
 
-fn snippet_markup(fragments: &[Fragment]) -> Markup {
+fn snippet_markup(snippet: &Snippet) -> Markup {
     html! {
-        @for f in fragments {
+        @for f in snippet.fragments() {
             @if f.highlighted { mark { (f.text) } } @else { (f.text) }
         }
     }
