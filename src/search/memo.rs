@@ -11,9 +11,12 @@
 //! thread and is then remembered. The output is the same tokens, with the same
 //! positions and offsets, as the full analyzer's.
 //!
+//! Queries go through it as well: people search for the same words again and again.
+//!
 //! The memory is per thread (no locking between the server's workers) and belongs to
 //! one analyzer (an index built for new content starts a new one). It is emptied when
-//! it holds [`MAX_WORDS`] words, so it cannot grow without bound.
+//! it holds its limit of words ([`MAX_WORDS`] when indexing, [`MAX_QUERY_WORDS`] for
+//! queries), so it cannot grow without bound.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -26,8 +29,11 @@ use tantivy::tokenizer::{
 
 use super::analysis::MAX_TOKEN_BYTES;
 
-/// Most words remembered per thread (about 100 bytes each).
+/// Most words remembered per thread (about 100 bytes each) for indexing.
 pub const MAX_WORDS: usize = 200_000;
+/// Most words remembered per thread for queries: a server worker sees only the words
+/// people search for, and these need not fill memory.
+pub const MAX_QUERY_WORDS: usize = 20_000;
 
 /// Distinguishes analyzers, so a thread never uses words remembered for another one.
 static GENERATION: AtomicU64 = AtomicU64::new(1);
@@ -50,12 +56,20 @@ pub struct Memoized {
     words: TextAnalyzer,
     full: TextAnalyzer,
     generation: u64,
+    /// Most words remembered per thread.
+    limit: usize,
 }
 
 impl Memoized {
-    /// Wraps the full analyzer.
+    /// Wraps the full analyzer, remembering up to [`MAX_WORDS`] words per thread.
     pub fn new(full: TextAnalyzer) -> Memoized {
+        Memoized::with_limit(full, MAX_WORDS)
+    }
+
+    /// Wraps the full analyzer, remembering up to `limit` words per thread.
+    pub fn with_limit(full: TextAnalyzer, limit: usize) -> Memoized {
         Memoized {
+            limit,
             words: TextAnalyzer::builder(SimpleTokenizer::default())
                 .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
                 .filter(LowerCaser)
@@ -74,6 +88,7 @@ impl Tokenizer for Memoized {
             words: self.words.token_stream(text),
             full: &mut self.full,
             generation: self.generation,
+            limit: self.limit,
             terms: Rc::from(Vec::new()),
             next: 0,
             token: Token::default(),
@@ -86,6 +101,7 @@ pub struct MemoizedStream<'a> {
     words: BoxTokenStream<'a>,
     full: &'a mut TextAnalyzer,
     generation: u64,
+    limit: usize,
     /// The analysed terms of the current word, and the next one to give out.
     terms: Rc<[String]>,
     next: usize,
@@ -115,7 +131,7 @@ impl MemoizedStream<'_> {
         let terms: Rc<[String]> = Rc::from(terms);
         MEMORY.with(|memory| {
             let mut memory = memory.borrow_mut();
-            if memory.words.len() >= MAX_WORDS {
+            if memory.words.len() >= self.limit {
                 memory.words.clear();
             }
             memory.words.insert(word.to_owned(), Rc::clone(&terms));
