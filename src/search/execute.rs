@@ -23,6 +23,7 @@
 
 use std::cell::RefCell;
 
+use tantivy::index::SegmentId;
 use tantivy::postings::Postings as _;
 use tantivy::postings::TermInfo;
 use tantivy::query::{Bm25StatisticsProvider, Bm25Weight, EnableScoring, PhraseQuery, Query};
@@ -88,11 +89,16 @@ impl<'a> Statistics<'a> {
         if let Some((_, _, info)) = self.infos.borrow().iter().find(found) {
             return Ok(info.clone());
         }
-        let info = self
-            .searcher
-            .segment_reader(segment)
-            .inverted_index(term.field())?
-            .get_term_info(term)?;
+        let reader = self.searcher.segment_reader(segment);
+        let id = reader.segment_id();
+        let info = match TERM_INFOS.with(|infos| infos.borrow().get(id, term)) {
+            Some(info) => info,
+            None => {
+                let info = reader.inverted_index(term.field())?.get_term_info(term)?;
+                TERM_INFOS.with(|infos| infos.borrow_mut().put(id, term, info.clone()));
+                info
+            }
+        };
         self.infos
             .borrow_mut()
             .push((segment, term.clone(), info.clone()));
@@ -140,6 +146,44 @@ impl Bm25StatisticsProvider for Statistics<'_> {
         }
         self.doc_freqs.borrow_mut().push((term.clone(), n));
         Ok(n)
+    }
+}
+
+thread_local! {
+    /// The term entries this thread looked up lately, across searches.
+    static TERM_INFOS: RefCell<TermInfos> = RefCell::new(TermInfos::default());
+}
+
+/// Term dictionary entries by segment and term. A segment never changes once written,
+/// so an entry holds as long as its segment exists; its id names it across indexes.
+/// Searches repeat their words, and walking the dictionaries' automata for each of
+/// them, in three fields, was 4 % of a search.
+#[derive(Default)]
+struct TermInfos {
+    /// Per term, its entry in each segment looked up (most indexes have one or two).
+    entries: foldhash::HashMap<Term, Vec<(SegmentId, Option<TermInfo>)>>,
+    len: usize,
+}
+
+impl TermInfos {
+    /// Most entries kept per thread (about 100 bytes each); then they are dropped.
+    const MAX: usize = 20_000;
+
+    fn get(&self, segment: SegmentId, term: &Term) -> Option<Option<TermInfo>> {
+        let in_segments = self.entries.get(term)?;
+        let (_, info) = in_segments.iter().find(|(s, _)| *s == segment)?;
+        Some(info.clone())
+    }
+
+    fn put(&mut self, segment: SegmentId, term: &Term, info: Option<TermInfo>) {
+        if self.len >= Self::MAX {
+            self.entries.clear();
+            self.len = 0;
+        }
+        let in_segments = self.entries.entry(term.clone()).or_default();
+        in_segments.retain(|(s, _)| *s != segment);
+        in_segments.push((segment, info));
+        self.len += 1;
     }
 }
 
@@ -965,6 +1009,35 @@ mod tests {
         writer.delete_term(Term::from_field_text(id, "3"));
         writer.commit().unwrap();
         (index, fields)
+    }
+
+    #[test]
+    fn term_entries_remembered_across_searches_are_those_of_each_segment() {
+        let (index, fields) = index();
+        let searcher = index.reader().unwrap().searcher();
+        assert_eq!(searcher.segment_readers().len(), 2);
+        let mut differ = 0;
+        // Twice, each time with new statistics: the second round finds every entry
+        // in this thread's memory.
+        for _ in 0..2 {
+            let statistics = Statistics::new(&searcher);
+            for word in WORDS.iter().chain(&["fehlt"]) {
+                let text = &analysis::terms(&mut analysis::german(), word)[0];
+                for field in [fields.title, fields.body] {
+                    let term = Term::from_field_text(field, text);
+                    let mut seen = Vec::new();
+                    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+                        let own = reader.inverted_index(field).unwrap().get_term_info(&term);
+                        let remembered = statistics.term_info(ord as SegmentOrdinal, &term);
+                        assert_eq!(remembered.unwrap(), own.unwrap(), "{word} in {ord}");
+                        seen.push(statistics.term_info(ord as SegmentOrdinal, &term).unwrap());
+                    }
+                    differ += usize::from(seen[0] != seen[1]);
+                }
+            }
+        }
+        // The segments' entries of a term differ, so a mix-up would show.
+        assert!(differ > 10, "{differ}");
     }
 
     /// Admits every document and hands each offer to a closure.
