@@ -10,7 +10,8 @@
 //! thread, as the JSON API does (10 hits with snippets and facets); the CPU time of the
 //! thread is read from `/proc/thread-self/schedstat`. Prints the least, the median and
 //! the quartiles of the passes' time per query; on a busy machine the least is the
-//! steadiest figure.
+//! steadiest figure. With `SEARCH_CPU_EACH=1` it also prints the slowest queries and
+//! the share of the time that the slowest tenth of them takes.
 
 use std::path::PathBuf;
 
@@ -95,7 +96,7 @@ fn print_slowest(
         std::hint::black_box(state.index.search(&state.library, &request(q))?);
         each.push((before.elapsed().as_nanos() as u64, q));
     }
-    each.sort_by(|a, b| b.0.cmp(&a.0));
+    each.sort_by_key(|(nanos, _)| std::cmp::Reverse(*nanos));
     let total: u64 = each.iter().map(|(n, _)| n).sum();
     let tenth: u64 = each[..each.len().div_ceil(10)].iter().map(|(n, _)| n).sum();
     println!(
