@@ -239,6 +239,11 @@ impl Snippet {
         self.text.is_empty()
     }
 
+    /// The length of its text in bytes.
+    pub fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
     /// The fragments, in order; neighbours differ in highlighting.
     pub fn fragments(&self) -> impl Iterator<Item = Fragment<'_>> {
         let starts = std::iter::once(0).chain(self.ends.iter().map(|&(end, _)| end));

@@ -1,7 +1,7 @@
 //! The results page: a form that works without JavaScript, counts announced to screen
 //! readers, snippets with highlights, facet filters and paging.
 
-use maud::{Markup, html};
+use maud::{Markup, PreEscaped, html};
 
 use super::{Chrome, Head, Note, layout};
 use crate::calendar::Calendar;
@@ -123,7 +123,7 @@ pub fn search(chrome: &Chrome, lib: &Library, page: &SearchPage<'_>) -> Markup {
                             }
                         }
                         @if !hit.snippet.is_empty() {
-                            p.snippet lang=[content_lang] { (snippet_markup(&hit.snippet)) " …" }
+                            p.snippet lang=[content_lang] { (PreEscaped(snippet_html(&hit.snippet))) " …" }
                         } @else if let Some(summary) = &doc.meta.summary {
                             p.snippet lang=[content_lang] { (summary) }
                         }
@@ -247,23 +247,62 @@ pub fn search_url(req: &SearchRequest) -> String {
     }
 }
 
-/// A snippet as escaped HTML with `<mark>` around matches (for the JSON API).
+/// A snippet as escaped HTML with `<mark>` around matches (the results page and the
+/// JSON API). Escapes what maud escapes, a run of plain text at a time rather than
+/// byte by byte (maud's escaping was 1.2 % of a search request).
 pub fn snippet_html(snippet: &Snippet) -> String {
-    snippet_markup(snippet).into_string()
-}
-
-fn snippet_markup(snippet: &Snippet) -> Markup {
-    html! {
-        @for f in snippet.fragments() {
-            @if f.highlighted { mark { (f.text) } } @else { (f.text) }
+    let mut html = String::with_capacity(snippet.text_len() + snippet.text_len() / 4);
+    for fragment in snippet.fragments() {
+        if fragment.highlighted {
+            html.push_str("<mark>");
+            escape_into(fragment.text, &mut html);
+            html.push_str("</mark>");
+        } else {
+            escape_into(fragment.text, &mut html);
         }
     }
+    html
+}
+
+/// Appends `text` escaped for HTML text and attribute values: `&`, `<`, `>` and `"`.
+fn escape_into(text: &str, out: &mut String) {
+    let mut plain = 0;
+    for (at, special) in text.match_indices(['&', '<', '>', '"']) {
+        out.push_str(&text[plain..at]);
+        out.push_str(match special {
+            "&" => "&amp;",
+            "<" => "&lt;",
+            ">" => "&gt;",
+            _ => "&quot;",
+        });
+        plain = at + special.len();
+    }
+    out.push_str(&text[plain..]);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::content::Kind;
+
+    #[test]
+    fn snippet_html_escapes_as_maud_does() {
+        let text = "a&b <Schweißen> \"Zitat\" 'Apostroph' & Öl<>& x\"<mark>";
+        // Highlight every second word, so that special characters fall inside and
+        // outside the marks.
+        let matches: Vec<(u32, usize)> = (0..12).step_by(2).map(|p| (p, 0)).collect();
+        for continued in [false, true] {
+            let snippet = crate::search::snippet::cut([text], 0, 0, &matches, 200, continued);
+            assert!(snippet.fragments().any(|f| f.highlighted));
+            let by_maud = html! {
+                @for f in snippet.fragments() {
+                    @if f.highlighted { mark { (f.text) } } @else { (f.text) }
+                }
+            };
+            assert_eq!(snippet_html(&snippet), by_maud.into_string());
+        }
+        assert!(snippet_html(&Snippet::default()).is_empty());
+    }
 
     #[test]
     fn canonical_request_is_the_query_as_searched_without_defaults() {
