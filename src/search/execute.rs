@@ -166,7 +166,8 @@ struct TermInfos {
 }
 
 impl TermInfos {
-    /// Most entries kept per thread (about 100 bytes each); then they are dropped.
+    /// Most entries kept per thread (about 150 bytes each, 3 MB in all); then they
+    /// are dropped.
     const MAX: usize = 20_000;
 
     fn get(&self, segment: SegmentId, term: &Term) -> Option<Option<TermInfo>> {
@@ -175,14 +176,16 @@ impl TermInfos {
         Some(info.clone())
     }
 
+    /// Remembers an entry that [`TermInfos::get`] did not have.
     fn put(&mut self, segment: SegmentId, term: &Term, info: Option<TermInfo>) {
         if self.len >= Self::MAX {
             self.entries.clear();
             self.len = 0;
         }
-        let in_segments = self.entries.entry(term.clone()).or_default();
-        in_segments.retain(|(s, _)| *s != segment);
-        in_segments.push((segment, info));
+        self.entries
+            .entry(term.clone())
+            .or_default()
+            .push((segment, info));
         self.len += 1;
     }
 }
