@@ -13,12 +13,12 @@ pub mod memo;
 pub mod query;
 pub mod sections;
 pub mod snippet;
-
-pub use snippet::{Fragment, Snippet};
 pub mod spelling;
 pub mod stopwords;
 pub mod suggest;
 pub mod synonyms;
+
+pub use snippet::{Fragment, Snippet};
 
 use std::sync::Arc;
 
@@ -93,7 +93,7 @@ pub struct Hit {
     pub score: f32,
     /// The text around the best match, in plain and highlighted parts.
     pub snippet: Snippet,
-    /// The best-matching sections of a long document, best first, as positions in
+    /// The best-matching sections of a long document, best first, as indexes into
     /// its `rendered.sections` (not copies of their ids and headings: cloning those
     /// was 3 % of a search).
     pub sections: Vec<usize>,
@@ -860,8 +860,8 @@ fn snippet_of(
     let body = BodyParts::of(document);
     let (parts, start) = layout.walk_to(&body.parts, first);
     // "… " in front when the snippet starts after the text it is taken from.
-    let cut = first > text_start;
-    snippet::cut(parts, start, first, positions, SNIPPET_CHARS, cut)
+    let continued = first > text_start;
+    snippet::cut(parts, start, first, positions, SNIPPET_CHARS, continued)
 }
 
 #[cfg(test)]
