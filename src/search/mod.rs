@@ -99,6 +99,18 @@ pub struct Hit {
     pub sections: Vec<usize>,
 }
 
+impl Hit {
+    /// The best-matching sections themselves; `document` is the hit's.
+    pub fn sections_in<'a>(
+        &self,
+        document: &'a crate::content::Document,
+    ) -> impl Iterator<Item = &'a crate::content::markdown::TextSection> {
+        self.sections
+            .iter()
+            .filter_map(|&s| document.rendered.sections.get(s))
+    }
+}
+
 /// A facet value with its count.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FacetCount<T> {

@@ -117,7 +117,7 @@ pub fn search(chrome: &Chrome, lib: &Library, page: &SearchPage<'_>) -> Markup {
                         p.result-url { (chrome.href(&doc.url)) }
                         @if !hit.sections.is_empty() {
                             ul.section-hits aria-label=(chrome.t().matching_sections) {
-                                @for section in hit.sections.iter().filter_map(|&s| doc.rendered.sections.get(s)) {
+                                @for section in hit.sections_in(doc) {
                                     li lang=[content_lang] { a href={ (chrome.href(&doc.url)) "#" (section.id) } { (doc.meta.title) " › " (section.heading) } }
                                 }
                             }

@@ -411,9 +411,7 @@ impl<'a> ApiResults<'a> {
                     year: doc.meta.year,
                     score: hit.score,
                     sections: hit
-                        .sections
-                        .iter()
-                        .filter_map(|&s| doc.rendered.sections.get(s))
+                        .sections_in(doc)
                         .map(|s| ApiSection {
                             url: format!("{}#{}", doc.url, s.id),
                             heading: &s.heading,
