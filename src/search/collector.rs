@@ -77,6 +77,58 @@ impl IndexedDoc {
     }
 }
 
+/// A segment's indexed documents by document id, and for each run of 64 ids the
+/// facet class all their documents share, if they do: most runs of a library are of
+/// one class, and the collector counts a run's matches with one addition instead of
+/// one per document (an addition to the same count for every document is a chain the
+/// processor cannot overlap).
+#[derive(Debug, Clone, Default)]
+pub struct SegmentDocs {
+    docs: Box<[IndexedDoc]>,
+    /// Per run of 64 ids (`doc / 64`): the class of all of its documents, or
+    /// [`SegmentDocs::MIXED`].
+    runs: Box<[u32]>,
+}
+
+impl SegmentDocs {
+    /// A run's class if its documents are of more than one (or ids have none).
+    const MIXED: u32 = u32::MAX;
+
+    /// The documents of a segment, by document id.
+    pub fn new(docs: Vec<IndexedDoc>) -> SegmentDocs {
+        let runs = docs
+            .chunks(64)
+            .map(|run| match run {
+                [first, rest @ ..]
+                    if first.library != u32::MAX && rest.iter().all(|d| d.class == first.class) =>
+                {
+                    first.class
+                }
+                _ => Self::MIXED,
+            })
+            .collect();
+        SegmentDocs {
+            docs: docs.into(),
+            runs,
+        }
+    }
+
+    /// The document with id `doc` ([`IndexedDoc::MISSING`] past the end).
+    fn get(&self, doc: DocId) -> IndexedDoc {
+        self.docs
+            .get(doc as usize)
+            .copied()
+            .unwrap_or(IndexedDoc::MISSING)
+    }
+
+    /// The class of all documents of the run of 64 ids from `first` (a multiple of
+    /// 64), if they share one.
+    fn run_class(&self, first: DocId) -> Option<u32> {
+        let class = *self.runs.get(first as usize / 64)?;
+        (class != Self::MIXED).then_some(class)
+    }
+}
+
 /// Which facet values a result must have; `None` means any.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Filter {
@@ -125,7 +177,7 @@ pub struct FacetedTopDocs {
     /// Number of trades (for the counts vector).
     pub trade_count: usize,
     /// Each indexed document, by segment and document id.
-    pub docs: Arc<[Arc<[IndexedDoc]>]>,
+    pub docs: Arc<[Arc<SegmentDocs>]>,
 }
 
 impl Collector for FacetedTopDocs {
@@ -156,7 +208,7 @@ impl FacetedTopDocs {
             docs: self
                 .docs
                 .get(segment_ord as usize)
-                .map_or_else(|| Arc::from([]), Arc::clone),
+                .map_or_else(Default::default, Arc::clone),
             classes: self.classes.clone(),
             counts: vec![0; self.classes.0.len()],
             passes: (self.classes.0.iter().enumerate())
@@ -220,7 +272,7 @@ impl FacetChecks {
 pub struct SegmentFacetedTopDocs {
     segment_ord: SegmentOrdinal,
     /// This segment's documents, by document id.
-    docs: Arc<[IndexedDoc]>,
+    docs: Arc<SegmentDocs>,
     classes: FacetClasses,
     /// Matching documents per class.
     counts: Vec<u32>,
@@ -291,6 +343,16 @@ impl super::execute::Hits for SegmentFacetedTopDocs {
         }
     }
 
+    /// Counts the matching documents of a run of 64 in one go if they are all of one
+    /// class; then all or none of them are admitted.
+    #[inline(always)]
+    fn admit_run(&mut self, first: DocId, matching: u64) -> Option<u64> {
+        let class = self.docs.run_class(first)? as usize;
+        let count = self.counts.get_mut(class)?;
+        *count += matching.count_ones();
+        Some(if self.passes[class] { matching } else { 0 })
+    }
+
     /// Offers an admitted document to the best hits.
     fn offer(&mut self, doc: DocId, score: Score) {
         if self.limit == 0 {
@@ -319,10 +381,7 @@ impl super::execute::Hits for SegmentFacetedTopDocs {
 impl SegmentFacetedTopDocs {
     /// A document of this segment.
     fn indexed(&self, doc: DocId) -> IndexedDoc {
-        self.docs
-            .get(doc as usize)
-            .copied()
-            .unwrap_or(IndexedDoc::MISSING)
+        self.docs.get(doc)
     }
 }
 
@@ -391,7 +450,7 @@ mod tests {
             [1, 2, 3, 1],
             "class 0 is that of missing documents"
         );
-        let docs: Arc<[IndexedDoc]> = [0, 1, 2]
+        let docs = [0, 1, 2]
             .map(|i| IndexedDoc::new(i, class_of[i as usize]))
             .into_iter()
             .chain([IndexedDoc::MISSING, IndexedDoc::new(3, class_of[3])])
@@ -401,7 +460,7 @@ mod tests {
             filter,
             classes,
             trade_count: 3,
-            docs: vec![docs].into(),
+            docs: vec![Arc::new(SegmentDocs::new(docs))].into(),
         }
         .segment(0)
     }
@@ -457,5 +516,71 @@ mod tests {
             (1, 2),
             "the kind counts ignore it"
         );
+    }
+
+    #[test]
+    fn a_run_of_one_class_is_admitted_at_once_as_one_by_one() {
+        // Ids 0 to 63 of kind 0; 64 to 127 of kinds 0 and 1 in turn; 128 to 191 of
+        // kind 1 but for id 150, which has no document; 192 to 201 of kind 1.
+        let kinds: Vec<u8> = (0..202)
+            .map(|i| u8::from(i >= 128 || i % 2 == 1 && i >= 64))
+            .collect();
+        let facets: Vec<DocFacets> = (kinds.iter())
+            .map(|&kind| DocFacets {
+                kind,
+                ..DocFacets::default()
+            })
+            .collect();
+        let (classes, class_of) = FacetClasses::of(&facets);
+        let docs: Vec<IndexedDoc> = (0..202u32)
+            .map(|i| match i {
+                150 => IndexedDoc::MISSING,
+                _ => IndexedDoc::new(i, class_of[i as usize]),
+            })
+            .collect();
+        let segment = |filter| {
+            FacetedTopDocs {
+                limit: 10,
+                filter,
+                classes: classes.clone(),
+                trade_count: 0,
+                docs: vec![Arc::new(SegmentDocs::new(docs.clone()))].into(),
+            }
+            .segment(0)
+        };
+        let matching = 0xF0F0_F0F0_0F0F_0F0Fu64;
+        for kind in [None, Some(Kind::ALL[0]), Some(Kind::ALL[1])] {
+            let filter = Filter {
+                kind,
+                ..Filter::default()
+            };
+            let (mut at_once, mut each) = (segment(filter), segment(filter));
+            for (run, first) in [0, 64, 128, 192].into_iter().enumerate() {
+                let mask = if first == 192 {
+                    matching & 0x3FF
+                } else {
+                    matching
+                };
+                let one_by_one = (0..64)
+                    .filter(|bit| mask & 1 << bit != 0)
+                    .filter(|bit| each.admit(first + bit))
+                    .fold(0u64, |m, bit| m | 1 << bit);
+                match at_once.admit_run(first, mask) {
+                    Some(admitted) => {
+                        assert!(run == 0 || run == 3, "run {run} is not of one class");
+                        assert_eq!(admitted, one_by_one, "run {run}, filter {filter:?}");
+                    }
+                    None => {
+                        assert!(run == 1 || run == 2, "run {run} is of one class");
+                        for bit in (0..64).filter(|bit| mask & 1 << bit != 0) {
+                            at_once.admit(first + bit);
+                        }
+                    }
+                }
+            }
+            let (at_once, each) = (at_once.harvest(), each.harvest());
+            assert_eq!((at_once.total, at_once.kinds), (each.total, each.kinds));
+            assert!(each.total > 0 || kind.is_some());
+        }
     }
 }

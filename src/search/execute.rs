@@ -43,6 +43,14 @@ pub trait Hits {
     /// Sees every matching document once, in document order; whether it is a hit (the
     /// filters, for instance, may say no).
     fn admit(&mut self, doc: DocId) -> bool;
+    /// Sees the matching documents of a run of 64 ids from `first` (a multiple of 64;
+    /// bit `i` of `matching` is document `first + i`) at once if it can, instead of
+    /// each through [`Hits::admit`]: which of them are hits. `None` asks for them one
+    /// by one.
+    fn admit_run(&mut self, first: DocId, matching: u64) -> Option<u64> {
+        let _ = (first, matching);
+        None
+    }
     /// Takes an admitted document with its score. Only documents that can be among
     /// the best `limit` come here.
     fn offer(&mut self, doc: DocId, score: Score);
@@ -293,16 +301,25 @@ impl<'a> SegmentScorer<'a> {
             None => {
                 // Which of 64 documents match, as bits, and then only those: testing
                 // each document with a branch mispredicted about as often as a third of
-                // them match.
+                // them match. With every document alive, the hits may take all 64 at
+                // once.
+                let all_alive = self.reader.alive_bitset().is_none();
                 for (chunk, sixty_four) in (0..).zip(slots.chunks(64)) {
                     let mut matching = 0u64;
                     for (bit, slot) in sixty_four.iter().enumerate() {
                         matching |= u64::from(slot.words & MATCHED != 0) << bit;
                     }
-                    while matching != 0 {
-                        let doc = chunk * 64 + matching.trailing_zeros();
-                        matching &= matching - 1;
-                        if alive(doc) && hits.admit(doc) {
+                    let first = chunk * 64;
+                    let run = if all_alive && matching != 0 {
+                        hits.admit_run(first, matching)
+                    } else {
+                        None
+                    };
+                    let mut each = run.unwrap_or(matching);
+                    while each != 0 {
+                        let doc = first + each.trailing_zeros();
+                        each &= each - 1;
+                        if run.is_some() || (alive(doc) && hits.admit(doc)) {
                             admitted.push((doc, slots[doc as usize].score));
                         }
                     }

@@ -34,7 +34,9 @@ use tantivy::{Index, IndexBuilder, IndexReader, ReloadPolicy, TantivyDocument};
 use crate::content::Kind;
 use crate::content::stored;
 use crate::library::Library;
-use collector::{DocFacets, FacetClasses, FacetedTopDocs, Filter, IndexedDoc, kind_index};
+use collector::{
+    DocFacets, FacetClasses, FacetedTopDocs, Filter, IndexedDoc, SegmentDocs, kind_index,
+};
 pub use query::ParsedQuery;
 use query::{Alternative, CORRECTION_WEIGHT, PART_WEIGHT, QueryFields, SYNONYM_WEIGHT};
 use spelling::Speller;
@@ -212,7 +214,7 @@ pub struct SearchIndex {
     classes: FacetClasses,
     /// Each indexed document's library position and facet class, by segment and document id
     /// (the reader never reloads, so segments stay as they are).
-    docs: Arc<[Arc<[IndexedDoc]>]>,
+    docs: Arc<[Arc<SegmentDocs>]>,
     /// Where each library document's sections lie in its body field.
     layouts: Vec<sections::Layout>,
     suggester: std::sync::OnceLock<suggest::Suggester>,
@@ -358,14 +360,15 @@ impl SearchIndex {
             .iter()
             .map(|segment| {
                 let column = segment.fast_fields().u64(DOC_FIELD)?;
-                Ok((0..segment.max_doc())
+                let docs = (0..segment.max_doc())
                     .map(|d| {
                         column
                             .first(d)
                             .and_then(|i| Some((u32::try_from(i).ok()?, class_of.get(i as usize)?)))
                             .map_or(IndexedDoc::MISSING, |(i, &c)| IndexedDoc::new(i, c))
                     })
-                    .collect::<Arc<[IndexedDoc]>>())
+                    .collect();
+                Ok(Arc::new(SegmentDocs::new(docs)))
             })
             .collect::<tantivy::Result<Vec<_>>>()?
             .into();
