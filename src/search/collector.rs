@@ -91,7 +91,8 @@ pub struct SegmentDocs {
 }
 
 impl SegmentDocs {
-    /// A run's class if its documents are of more than one (or ids have none).
+    /// The entry of a run whose documents are of more than one class, or that has
+    /// an id without a document.
     const MIXED: u32 = u32::MAX;
 
     /// The documents of a segment, by document id.
