@@ -91,6 +91,9 @@ pub struct SegmentDocs {
 }
 
 impl SegmentDocs {
+    /// Ids per run: as many as the scorer's bit mask of matching documents holds.
+    const RUN: usize = u64::BITS as usize;
+
     /// The entry of a run whose documents are of more than one class, or that has
     /// an id without a document.
     const MIXED: u32 = u32::MAX;
@@ -98,7 +101,7 @@ impl SegmentDocs {
     /// The documents of a segment, by document id.
     pub fn new(docs: Vec<IndexedDoc>) -> SegmentDocs {
         let runs = docs
-            .chunks(64)
+            .chunks(Self::RUN)
             .map(|run| match run {
                 [first, rest @ ..]
                     if first.library != u32::MAX && rest.iter().all(|d| d.class == first.class) =>
@@ -125,7 +128,7 @@ impl SegmentDocs {
     /// The class of all documents of the run of 64 ids from `first` (a multiple of
     /// 64), if they share one.
     fn run_class(&self, first: DocId) -> Option<u32> {
-        let class = *self.runs.get(first as usize / 64)?;
+        let class = *self.runs.get(first as usize / Self::RUN)?;
         (class != Self::MIXED).then_some(class)
     }
 }
@@ -334,7 +337,7 @@ impl super::execute::Hits for SegmentFacetedTopDocs {
     /// tenth of a search's instructions.
     #[inline(always)]
     fn admit(&mut self, doc: DocId) -> bool {
-        let class = self.indexed(doc).class as usize;
+        let class = self.docs.get(doc).class as usize;
         match self.counts.get_mut(class) {
             Some(count) => {
                 *count += 1;
@@ -359,7 +362,7 @@ impl super::execute::Hits for SegmentFacetedTopDocs {
         if self.limit == 0 {
             return;
         }
-        let index = self.indexed(doc).library;
+        let index = self.docs.get(doc).library;
         if index == u32::MAX {
             return;
         }
@@ -376,13 +379,6 @@ impl super::execute::Hits for SegmentFacetedTopDocs {
             self.heap.pop();
             self.heap.push(Worst(hit));
         }
-    }
-}
-
-impl SegmentFacetedTopDocs {
-    /// A document of this segment.
-    fn indexed(&self, doc: DocId) -> IndexedDoc {
-        self.docs.get(doc)
     }
 }
 
