@@ -138,10 +138,27 @@ counters() {
   curl -fsS "http://127.0.0.1:$PORT/metrics" |
     awk '$1 == "werkbank_searches_total" {s = $2} $1 == "werkbank_cached_searches_total" {c = $2} END {print s + 0, c + 0}'
 }
+# The CPU time a server spent per answered request (user and system, its threads and
+# its worker processes), read from /proc around each run: steadier on a shared machine
+# than requests per second, which also depend on what else runs on the cores.
+TICK=$(getconf CLK_TCK)
+cpu_ticks() {  # cpu_ticks PID -> utime + stime of PID and its child processes
+  local p total=0
+  for p in "$1" $(cat "/proc/$1/task/$1/children" 2>/dev/null); do
+    total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
+server_of() {  # server_of WORKLOAD -> the PID serving it
+  case $1 in
+    nginx_*) echo "$NGINX_PID" ;; tantivy_*) echo "$TPID" ;; kiwix_*) echo "$KPID" ;; *) echo "$WPID" ;;
+  esac
+}
 declare -A R=() CACHE_USE=()
 for rep in $(seq "$REPS"); do
   for wl in $WLS; do
     read -r searches_before cached_before < <(counters)
+    ticks_before=$(cpu_ticks "$(server_of "$wl")")
     case $wl in
       nginx_doc)        line=$(run_wrk "http://127.0.0.1:$NPORT/doc.html") ;;
       werkbank_doc)     line=$(run_wrk "http://127.0.0.1:$PORT$DOC_URL") ;;
@@ -151,7 +168,10 @@ for rep in $(seq "$REPS"); do
       werkbank_search)  line=$(run_wrk "http://127.0.0.1:$PORT/" "$OUT/search-paths") ;;
       kiwix_search)     line=$(run_wrk "http://127.0.0.1:$KPORT/" "$OUT/kiwix-paths") ;;
     esac
+    ticks_after=$(cpu_ticks "$(server_of "$wl")")
     log "rep $rep $wl: $line"
+    R[$wl.cpu_us]+=" $(awk -v t=$((ticks_after - ticks_before)) -v hz="$TICK" -v n="$(field "$line" requests)" \
+      'BEGIN { if (n + 0 == 0) print "NA"; else printf "%.1f", t * 1e6 / hz / n }')"
     read -r searches_after cached_after < <(counters)
     if [ "$searches_after" != "$searches_before" ]; then
       CACHE_USE[$wl]+=" $((cached_after - cached_before)) of $((searches_after - searches_before))"
@@ -178,10 +198,10 @@ echo "werkbank RSS: idle $((RSS_IDLE / 1024)) MiB, peak under the loads (VmHWM r
 for wl in werkbank_search werkbank_results; do
   [ -n "${CACHE_USE[$wl]:-}" ] && echo "$wl: searches answered from the cache of the latest answers, per rep:${CACHE_USE[$wl]}"
 done
-printf "%-18s %12s %9s %9s %8s   %s\n" workload rps_median p50_ms p99_ms non2xx "rps per rep"
+printf "%-18s %12s %9s %9s %8s %11s   %s\n" workload rps_median p50_ms p99_ms non2xx cpu_us_req "rps per rep"
 for wl in $WLS; do
-  printf "%-18s %12s %9s %9s %8s   %s\n" "$wl" "$(med "$wl.rps")" "$(med "$wl.p50_ms")" "$(med "$wl.p99_ms")" \
-    "$(tr ' ' '\n' <<<"${R[$wl.non2xx]}" | awk '{s+=$1} END{print s}')" "${R[$wl.rps]}"
+  printf "%-18s %12s %9s %9s %8s %11s   %s\n" "$wl" "$(med "$wl.rps")" "$(med "$wl.p50_ms")" "$(med "$wl.p99_ms")" \
+    "$(tr ' ' '\n' <<<"${R[$wl.non2xx]}" | awk '{s+=$1} END{print s}')" "$(med "$wl.cpu_us")" "${R[$wl.rps]}"
 done
 # A ratio for each pair of workloads that ran (WLS may name only some).
 show_ratio() {
@@ -189,6 +209,15 @@ show_ratio() {
     printf "ratio %-36s %s\n" "$1/$2:" "$(ratio "$(med "$1.rps")" "$(med "$2.rps")")"
   fi
 }
+# The server's CPU time per request, the other way round (theirs / ours): above 1
+# means werkbank needs less.
+show_cpu_ratio() {
+  if [ -n "${R[$1.cpu_us]:-}" ] && [ -n "${R[$2.cpu_us]:-}" ]; then
+    printf "cpu ratio %-32s %s\n" "$2/$1 (us per request):" "$(ratio "$(med "$2.cpu_us")" "$(med "$1.cpu_us")")"
+  fi
+}
+show_cpu_ratio werkbank_doc nginx_doc
+show_cpu_ratio werkbank_search tantivy_search
 show_ratio werkbank_doc nginx_doc
 show_ratio werkbank_results nginx_results
 show_ratio werkbank_search tantivy_search
