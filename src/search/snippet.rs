@@ -101,6 +101,10 @@ impl<'a> PositionReader<'a> {
         let mut found = vec![Vec::new(); addresses.len()];
         let mut segment: Option<(SegmentOrdinal, Vec<Option<SegmentPostings>>)> = None;
         let mut positions = Vec::new();
+        // A document's matches are merged back and forth between these two, which
+        // all documents share; each keeps a copy of its own at the end (a list per
+        // document grown term by term was a few dozen reallocations per search).
+        let mut matches = Vec::new();
         let mut merged = Vec::new();
         for i in order {
             let address = addresses[i];
@@ -114,7 +118,7 @@ impl<'a> PositionReader<'a> {
                 continue;
             };
             let doc = address.doc_id;
-            let matches = &mut found[i];
+            matches.clear();
             for ((_, word), postings) in self.terms.0.iter().zip(lists.iter_mut()) {
                 let Some(postings) = postings else {
                     continue;
@@ -129,13 +133,14 @@ impl<'a> PositionReader<'a> {
                 // Each term's positions come in order: merged into the others'
                 // instead of sorting them all.
                 merged.clear();
-                merge_positions(matches, &positions, *word, &mut merged);
-                std::mem::swap(matches, &mut merged);
+                merge_positions(&matches, &positions, *word, &mut merged);
+                std::mem::swap(&mut matches, &mut merged);
                 if matches.len() >= MAX_MATCHES {
                     break;
                 }
             }
             matches.dedup_by_key(|(p, _)| *p);
+            found[i] = matches.clone();
         }
         Ok(found)
     }
@@ -191,20 +196,20 @@ fn merge_positions(
 /// The first word of the passage with the most distinct query words (the earliest
 /// of equals), or `None` without matches.
 pub fn best_passage(matches: &[(u32, usize)]) -> Option<u32> {
-    let mut best: Option<(usize, u32)> = None;
-    let mut words: Vec<usize> = Vec::new();
+    let mut best: Option<(u32, u32)> = None;
     for (i, &(start, _)) in matches.iter().enumerate() {
-        words.clear();
+        // The query words in the window, as bits (a query has at most
+        // `query::MAX_TERMS` words).
+        let mut words = 0u128;
         for &(position, word) in &matches[i..] {
             if position >= start + WINDOW_WORDS {
                 break;
             }
-            if !words.contains(&word) {
-                words.push(word);
-            }
+            words |= 1 << word.min(127);
         }
-        if best.is_none_or(|(count, _)| words.len() > count) {
-            best = Some((words.len(), start));
+        let count = words.count_ones();
+        if best.is_none_or(|(most, _)| count > most) {
+            best = Some((count, start));
         }
     }
     best.map(|(_, start)| start)
@@ -528,6 +533,22 @@ mod tests {
             rendered(&snippet(parts, &matches, 200)),
             "Prüfung Termine und [Orte] Ende"
         );
+    }
+
+    #[test]
+    fn a_passage_counts_each_query_word_once_and_the_earliest_of_equals_wins() {
+        // Word 0 five times at 0..5; words 1 and 2 at 100 and 101; words 1 and 3
+        // further on, at 200 and 200 + WINDOW_WORDS (outside one window).
+        let mut matches: Vec<(u32, usize)> = (0..5).map(|p| (p, 0)).collect();
+        matches.extend([(100, 1), (101, 2), (200, 1), (200 + WINDOW_WORDS, 3)]);
+        assert_eq!(best_passage(&matches), Some(100));
+        // Two passages with two words each: the first one.
+        matches.extend([(300, 2), (301, 3)]);
+        assert_eq!(best_passage(&matches), Some(100));
+        // Three distinct words in one window win over repeats and pairs.
+        matches.extend([(400, 0), (401, 1), (402, 2)]);
+        assert_eq!(best_passage(&matches), Some(400));
+        assert_eq!(best_passage(&[]), None);
     }
 
     #[test]

@@ -112,10 +112,25 @@ pub async fn search_api(req: HttpRequest, shared: Data) -> HttpResponse {
                 .json(serde_json::json!({"error": "interner Fehler"}));
         }
     };
+    // Written into a buffer of about the answer's size: actix's `json` starts from a
+    // small string that doubles about six times for ten hits, copying what it has.
+    let mut body = Vec::with_capacity(API_BYTES + API_BYTES_PER_HIT * results.hits.len());
+    if let Err(error) = serde_json::to_writer(&mut body, &ApiResults::new(&state, &results, &notes))
+    {
+        tracing::error!("Suchergebnis nicht als JSON darstellbar: {error}");
+        return HttpResponse::InternalServerError()
+            .json(serde_json::json!({"error": "interner Fehler"}));
+    }
     HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, CACHE_REVALIDATE))
-        .json(ApiResults::new(&state, &results, &notes))
+        .insert_header(header::ContentType::json())
+        .body(body)
 }
+
+/// About the bytes of a JSON answer without its hits (facets, notes), and per hit
+/// (snippet, sections, dates).
+const API_BYTES: usize = 1024;
+const API_BYTES_PER_HIT: usize = 1024;
 
 /// `/api/v1/suggest?q=pruef`: titles and words for the search box while typing.
 pub async fn suggest_api(req: HttpRequest, shared: Data) -> HttpResponse {
