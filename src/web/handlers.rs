@@ -104,27 +104,24 @@ pub async fn search_page(req: HttpRequest, shared: Data) -> HttpResponse {
 pub async fn search_api(req: HttpRequest, shared: Data) -> HttpResponse {
     let state = shared.load();
     let (request, mut notes) = params::search_request(req.query_string(), &state.library);
-    let results = match run_search(&shared, &state, &request, &mut notes) {
-        Ok(results) => results,
+    let answer = run_search(&shared, &state, &request, &mut notes).and_then(|results| {
+        // Written into a buffer of about the answer's size: actix's `json` starts from
+        // a small string that doubles about six times for ten hits, copying what it has.
+        let mut body = Vec::with_capacity(API_BYTES + API_BYTES_PER_HIT * results.hits.len());
+        serde_json::to_writer(&mut body, &ApiResults::new(&state, &results, &notes))?;
+        Ok(body)
+    });
+    match answer {
+        Ok(body) => HttpResponse::Ok()
+            .insert_header((header::CACHE_CONTROL, CACHE_REVALIDATE))
+            .insert_header(header::ContentType::json())
+            .body(body),
         Err(error) => {
             tracing::error!("Suche fehlgeschlagen: {error:#}");
-            return HttpResponse::InternalServerError()
-                .json(serde_json::json!({"error": "interner Fehler"}));
+            HttpResponse::InternalServerError()
+                .json(serde_json::json!({"error": "interner Fehler"}))
         }
-    };
-    // Written into a buffer of about the answer's size: actix's `json` starts from a
-    // small string that doubles about six times for ten hits, copying what it has.
-    let mut body = Vec::with_capacity(API_BYTES + API_BYTES_PER_HIT * results.hits.len());
-    if let Err(error) = serde_json::to_writer(&mut body, &ApiResults::new(&state, &results, &notes))
-    {
-        tracing::error!("Suchergebnis nicht als JSON darstellbar: {error}");
-        return HttpResponse::InternalServerError()
-            .json(serde_json::json!({"error": "interner Fehler"}));
     }
-    HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, CACHE_REVALIDATE))
-        .insert_header(header::ContentType::json())
-        .body(body)
 }
 
 /// About the bytes of a JSON answer without its hits (facets, notes), and per hit
