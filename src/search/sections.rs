@@ -181,13 +181,12 @@ impl Layout {
             };
             let range = self.range(section);
             let heading_end = range.start + self.spans[section].heading_words;
-            // The query words seen in this section, as bits (a query has fewer than
-            // 128 words: see `query::MAX_TERMS`).
+            // The query words seen in this section, as bits.
             let mut words = 0u128;
             let mut score = 0;
             while i < matches.len() && range.contains(&matches[i].0) {
                 let (position, word) = matches[i];
-                let bit = 1u128 << word.min(127);
+                let bit = snippet::word_bit(word);
                 if words & bit == 0 {
                     words |= bit;
                     score += 1;

@@ -198,14 +198,12 @@ fn merge_positions(
 pub fn best_passage(matches: &[(u32, usize)]) -> Option<u32> {
     let mut best: Option<(u32, u32)> = None;
     for (i, &(start, _)) in matches.iter().enumerate() {
-        // The query words in the window, as bits (a query has at most
-        // `query::MAX_TERMS` words).
         let mut words = 0u128;
         for &(position, word) in &matches[i..] {
             if position >= start + WINDOW_WORDS {
                 break;
             }
-            words |= 1 << word.min(127);
+            words |= word_bit(word);
         }
         let count = words.count_ones();
         if best.is_none_or(|(most, _)| count > most) {
@@ -213,6 +211,12 @@ pub fn best_passage(matches: &[(u32, usize)]) -> Option<u32> {
         }
     }
     best.map(|(_, start)| start)
+}
+
+/// A query word's bit in a set of the query's words, as `u128`: a query has fewer
+/// than 128 words (`query::MAX_TERMS`), so no two of them share a bit.
+pub fn word_bit(word: usize) -> u128 {
+    1 << word.min(127)
 }
 
 /// The first word shown for a passage: a few words of context before it.
