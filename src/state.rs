@@ -518,7 +518,8 @@ impl State {
 /// The slots of every document and section page in both UI languages (not the start
 /// page, which depends on the day).
 fn page_slots(library: &Library) -> HashMap<String, Slot> {
-    let mut slots = HashMap::new();
+    let pages = library.documents.len() + library.sections.len();
+    let mut slots = HashMap::with_capacity(2 * pages);
     for lang in [Lang::De, Lang::En] {
         for (i, doc) in library.documents.iter().enumerate() {
             if !doc.is_index {

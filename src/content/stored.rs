@@ -248,7 +248,10 @@ impl Stored for String {
 
     fn take(r: &mut Reader<'_>) -> Result<Self, Damaged> {
         let bytes = r.bytes()?;
-        std::str::from_utf8(bytes)
+        // Checked with SIMD: the cached documents are tens of megabytes of German
+        // text, and the standard check, slow on every umlaut, was a fifth of a
+        // restart's work.
+        simdutf8::basic::from_utf8(bytes)
             .map(str::to_owned)
             .map_err(|_| Damaged("Text ist kein UTF-8"))
     }
@@ -379,8 +382,9 @@ impl<K: Stored + Eq + Hash, V: Stored, S: BuildHasher + Default> Stored for Hash
         if len > r.end - r.at {
             return Err(Damaged("Tabelle zu lang"));
         }
-        // Grown as entries are read, not reserved from a length that may be damaged.
-        let mut map = HashMap::default();
+        // Room for the stored entries, but never for more than the bytes left could
+        // hold (two at least per entry): a damaged length must not reserve memory.
+        let mut map = HashMap::with_capacity_and_hasher(len.min((r.end - r.at) / 2), S::default());
         for _ in 0..len {
             let key = K::take(r)?;
             map.insert(key, V::take(r)?);
@@ -666,6 +670,14 @@ mod tests {
         let mut longer = bytes.clone();
         longer.push(0);
         assert!(read(&longer).is_err());
+        // A text that is not UTF-8 any more is refused.
+        let title = parsed[0].as_ref().unwrap().meta.title.as_bytes();
+        let at = (bytes.windows(title.len()))
+            .position(|w| w == title)
+            .expect("the title is stored as it is");
+        let mut not_text = bytes.clone();
+        not_text[at] = 0xff;
+        assert!(read(&not_text).is_err());
         // A changed byte may still read (a changed letter is still text), but never
         // panics or reserves memory for a huge length.
         for at in (0..bytes.len()).step_by(5) {
