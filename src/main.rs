@@ -6,6 +6,7 @@ fn main() -> ExitCode {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
         limit_arenas();
+        pad_heap_growth();
         werkbank::memory::on_release(trim_heap);
     }
     let args = werkbank::config::Arguments::parse();
@@ -18,13 +19,51 @@ fn main() -> ExitCode {
     }
 }
 
-/// Returns the free pages of glibc's heaps to the operating system.
+/// Returns the free pages of glibc's heaps to the operating system, and ends the
+/// padding of [`pad_heap_growth`] (the first build, the one that needs it, is over).
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn trim_heap() {
-    // SAFETY: malloc_trim takes no pointers and only releases memory that glibc's
-    // allocator itself holds as free; it is safe to call from any thread at any time.
+    use std::sync::atomic::Ordering;
+    // SAFETY: mallopt only sets a tuning value and malloc_trim takes no pointers and
+    // only releases memory that glibc's allocator itself holds as free; both are
+    // safe to call from any thread at any time.
     unsafe {
+        if PADDED.swap(false, Ordering::Relaxed) {
+            libc::mallopt(libc::M_TOP_PAD, DEFAULT_TOP_PAD);
+        }
         libc::malloc_trim(0);
+    }
+}
+
+/// glibc's padding of a heap's growth by default (`mallopt(3)`).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+const DEFAULT_TOP_PAD: libc::c_int = 128 * 1024;
+
+/// The padding while the first state is built.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+const BUILD_TOP_PAD: libc::c_int = 32 << 20;
+
+/// Whether [`pad_heap_growth`] set the padding.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+static PADDED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Lets glibc's heaps grow 32 MB at a time while the first state is built, instead
+/// of a page or so. A restart with the index cache decodes tens of megabytes of
+/// documents on all cores; each step by which a thread's heap grew was a call that
+/// takes the process's lock on its memory map, which the other threads' page faults
+/// then wait for: 28 % of such a restart's samples (`bench/README.md`). Growing
+/// writable memory costs nothing until it is used, and [`trim_heap`] sets the default
+/// back after the build. A padding set by the operator (`MALLOC_TOP_PAD_`, or in
+/// `GLIBC_TUNABLES`) wins.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn pad_heap_growth() {
+    let tuned = std::env::var("GLIBC_TUNABLES").is_ok_and(|t| t.contains("top_pad"));
+    if tuned || std::env::var_os("MALLOC_TOP_PAD_").is_some() {
+        return;
+    }
+    // SAFETY: as in `limit_arenas`: a tuning value, set before any other thread exists.
+    if unsafe { libc::mallopt(libc::M_TOP_PAD, BUILD_TOP_PAD) } == 1 {
+        PADDED.store(true, std::sync::atomic::Ordering::Relaxed);
     }
 }
 
