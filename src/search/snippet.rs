@@ -537,6 +537,14 @@ mod tests {
             rendered(&snippet(parts, &matches, 200)),
             "Prüfung Termine und [Orte] Ende"
         );
+        // Punctuation between words is shown as it is, white space around it
+        // collapses.
+        let text = "Lehrgang: 12.–14. März (ÜLU)  ,\n Raum \t 3";
+        let matches = positions_of(text, &["März"]);
+        assert_eq!(
+            rendered(&snippet([text], &matches, 200)),
+            "Lehrgang: 12.–14. [März] (ÜLU) , Raum 3"
+        );
     }
 
     #[test]
