@@ -383,7 +383,10 @@ impl<K: Stored + Eq + Hash, V: Stored, S: BuildHasher + Default> Stored for Hash
             return Err(Damaged("Tabelle zu lang"));
         }
         // Room for the stored entries, but never for more than the bytes left could
-        // hold (two at least per entry): a damaged length must not reserve memory.
+        // hold (two at least per entry), so a damaged length reserves no more entries
+        // than a file of this size could fill. (A list still grows as it is read:
+        // its values, sections with their texts for one, can be far larger than a
+        // table's entries.)
         let mut map = HashMap::with_capacity_and_hasher(len.min((r.end - r.at) / 2), S::default());
         for _ in 0..len {
             let key = K::take(r)?;
