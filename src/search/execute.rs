@@ -22,6 +22,7 @@
 //! stay below that, so the best hits are exactly the same.
 
 use std::cell::RefCell;
+use std::sync::{Arc, RwLock, RwLockReadGuard};
 
 use tantivy::index::SegmentId;
 use tantivy::postings::Postings as _;
@@ -198,25 +199,129 @@ impl TermInfos {
     }
 }
 
+/// The BM25 scores of a segment's most frequent terms, kept as arrays over all its
+/// documents (0 for a document without the term) by the first search that uses them,
+/// for the searches after it.
+///
+/// Most of what a search reads are the postings of a few common words: of the
+/// postings the 1,546 rotated queries of `bench/perf.sh` read on the 10k set, 73 %
+/// belong to terms in at least an eighth of a segment's documents (86 % to those in a
+/// sixteenth, 362 terms). Decoding such a list and scoring each posting costs
+/// several nanoseconds per document; adding a kept array to the sums is a loop over
+/// whole vectors without a branch (`Sums::add_dense`). Only terms in at least
+/// `1 / share` of a segment's documents are kept, where an array costs little more
+/// than the postings, and only up to `room` scores in all; further terms are read
+/// from their postings. A segment never changes, and the statistics the scores are
+/// computed with stay those of the index that owns this ([`super::SearchIndex`]).
+pub struct DenseScores {
+    kept: RwLock<Kept>,
+    share: u64,
+    room: usize,
+}
+
+/// A term's scores in one segment, by document.
+type TermScores = Arc<[Score]>;
+
+#[derive(Default)]
+struct Kept {
+    /// Per term, its array in each segment that has one kept.
+    arrays: foldhash::HashMap<Term, Vec<(SegmentId, TermScores)>>,
+    /// The scores of all arrays.
+    scores: usize,
+}
+
+impl Default for DenseScores {
+    /// Terms in an eighth of a segment's documents, up to 4 Mi scores (16 MiB).
+    fn default() -> DenseScores {
+        DenseScores::new(8, 4 << 20)
+    }
+}
+
+impl DenseScores {
+    /// Keeps the scores of terms in at least `1 / share` of a segment's documents, up
+    /// to `room` scores in all.
+    pub fn new(share: u64, room: usize) -> DenseScores {
+        DenseScores {
+            kept: RwLock::default(),
+            share,
+            room,
+        }
+    }
+
+    fn read(&self) -> RwLockReadGuard<'_, Kept> {
+        self.kept
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Whether a term in `doc_freq` of `max_doc` documents is kept as an array.
+    fn wants(&self, doc_freq: u32, max_doc: DocId) -> bool {
+        u64::from(doc_freq).saturating_mul(self.share) >= u64::from(max_doc)
+    }
+
+    fn get(&self, segment: SegmentId, term: &Term) -> Option<TermScores> {
+        let kept = self.read();
+        let in_segments = kept.arrays.get(term)?;
+        let (_, scores) = in_segments.iter().find(|(s, _)| *s == segment)?;
+        Some(Arc::clone(scores))
+    }
+
+    /// The scores kept in all.
+    #[cfg(test)]
+    fn kept(&self) -> usize {
+        self.read().scores
+    }
+
+    /// Whether an array of `len` more scores may be kept.
+    fn has_room(&self, len: usize) -> bool {
+        self.read().scores + len <= self.room
+    }
+
+    /// Keeps `scores` unless the room is used up meanwhile (another thread may have
+    /// kept the same term); returns the array to use.
+    fn keep(&self, segment: SegmentId, term: Term, scores: Vec<Score>) -> TermScores {
+        let scores: TermScores = scores.into();
+        let mut kept = self
+            .kept
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if kept.scores + scores.len() <= self.room {
+            let len = scores.len();
+            let in_segments = kept.arrays.entry(term).or_default();
+            if let Some((_, other)) = in_segments.iter().find(|(s, _)| *s == segment) {
+                return Arc::clone(other);
+            }
+            in_segments.push((segment, Arc::clone(&scores)));
+            kept.scores += len;
+        }
+        scores
+    }
+}
+
 /// Scores one segment's documents for a parsed query.
 pub struct SegmentScorer<'a> {
     fields: &'a QueryFields,
     statistics: &'a Statistics<'a>,
+    dense: &'a DenseScores,
     scoring: EnableScoring<'a>,
     segment: SegmentOrdinal,
     reader: &'a SegmentReader,
 }
 
 impl<'a> SegmentScorer<'a> {
-    /// A scorer for the documents of a segment of the statistics' searcher.
+    /// A scorer for the documents of a segment of the statistics' searcher, with the
+    /// frequent terms' scores kept in `dense` (which must belong to that searcher's
+    /// index).
     pub fn new(
         fields: &'a QueryFields,
         statistics: &'a Statistics<'a>,
+        dense: &'a DenseScores,
         segment: SegmentOrdinal,
     ) -> SegmentScorer<'a> {
         SegmentScorer {
             fields,
             statistics,
+            dense,
             scoring: EnableScoring::enabled_from_statistics_provider(
                 statistics,
                 statistics.searcher,
@@ -262,8 +367,8 @@ impl<'a> SegmentScorer<'a> {
                 if let [term] = alternative.terms.as_slice() {
                     self.add_term(term, alternative.weight, bit, &mut sums)?;
                 } else {
-                    let slots = &mut sums.slots;
-                    let mark = &mut |doc: DocId| slots[doc as usize].words |= bit;
+                    let words = &mut sums.words;
+                    let mark = &mut |doc: DocId| words[doc as usize] |= bit;
                     let postings = self.alternative(alternative, mark)?;
                     sums.add(postings);
                 }
@@ -273,8 +378,8 @@ impl<'a> SegmentScorer<'a> {
             let postings = self.alternative(extra, &mut |_| {})?;
             sums.add(postings);
         }
-        let slots = &sums.slots;
-        let in_body = |doc: DocId| slots[doc as usize].words;
+        let (scores, words) = (&sums.scores, &sums.words);
+        let in_body = |doc: DocId| words[doc as usize];
 
         // Phrases are required: only documents with all of them match, and then the
         // optional parts add to their scores.
@@ -294,7 +399,7 @@ impl<'a> SegmentScorer<'a> {
             Some(required) => {
                 for (doc, score) in required {
                     if alive(doc) && hits.admit(doc) {
-                        admitted.push((doc, score + slots[doc as usize].score));
+                        admitted.push((doc, score + scores[doc as usize]));
                     }
                 }
             }
@@ -304,10 +409,10 @@ impl<'a> SegmentScorer<'a> {
                 // them match. With every document alive, the hits may take all 64 at
                 // once.
                 let all_alive = self.reader.alive_bitset().is_none();
-                for (chunk, sixty_four) in (0..).zip(slots.chunks(64)) {
+                for (chunk, sixty_four) in (0..).zip(words.chunks(64)) {
                     let mut matching = 0u64;
-                    for (bit, slot) in sixty_four.iter().enumerate() {
-                        matching |= u64::from(slot.words & MATCHED != 0) << bit;
+                    for (bit, words) in sixty_four.iter().enumerate() {
+                        matching |= u64::from(words & MATCHED != 0) << bit;
                     }
                     let first = chunk * 64;
                     let run = if all_alive && matching != 0 {
@@ -320,7 +425,7 @@ impl<'a> SegmentScorer<'a> {
                         let doc = first + each.trailing_zeros();
                         each &= each - 1;
                         if run.is_some() || (alive(doc) && hits.admit(doc)) {
-                            admitted.push((doc, slots[doc as usize].score));
+                            admitted.push((doc, scores[doc as usize]));
                         }
                     }
                 }
@@ -409,6 +514,10 @@ impl<'a> SegmentScorer<'a> {
         };
         if others.is_empty() {
             let bit = bit_in(last);
+            if let Some(dense) = self.dense_scores(last, text)? {
+                sums.add_dense(&dense, 0..dense.len(), last_boost, weight, bit);
+                return Ok(());
+            }
             return self.for_each_posting(last, text, |doc, score| {
                 sums.add_one(doc, score * last_boost * weight, bit);
             });
@@ -424,7 +533,7 @@ impl<'a> SegmentScorer<'a> {
             let bit = bit_in(field);
             if bit != 0 {
                 for &(doc, _) in &postings {
-                    sums.slots[doc as usize].words |= bit;
+                    sums.words[doc as usize] |= bit;
                 }
             }
             merged = merge(&merged, &postings, |(doc, max, sum), score| {
@@ -432,8 +541,27 @@ impl<'a> SegmentScorer<'a> {
             });
         }
         let combined = |(best, sum): (Score, Score)| combine_fields(best, sum) * weight;
-        let mut next = 0;
         let bit = bit_in(last);
+        if let Some(dense) = self.dense_scores(last, text)? {
+            // The documents between those of the other fields take the last field's
+            // score alone, which is what the combination gives for one field.
+            let mut from = 0;
+            for &(doc, best, sum) in &merged {
+                let at = doc as usize;
+                sums.add_dense(&dense, from..at, last_boost, weight, bit);
+                if dense[at] > 0.0 {
+                    let score = dense[at] * last_boost;
+                    sums.add_one(doc, combined((best.max(score), sum + score)), bit);
+                } else {
+                    sums.add_one(doc, combined((best, sum)), 0);
+                }
+                from = at + 1;
+            }
+            sums.add_dense(&dense, from..dense.len(), last_boost, weight, bit);
+            sums.merged = merged;
+            return Ok(());
+        }
+        let mut next = 0;
         self.for_each_posting(last, text, |doc, score| {
             let score = score * last_boost;
             while let Some(&(before, best, sum)) = merged.get(next).filter(|m| m.0 < doc) {
@@ -622,6 +750,30 @@ impl<'a> SegmentScorer<'a> {
         Ok(())
     }
 
+    /// A frequent term's scores in `field` over all the segment's documents, kept in
+    /// [`DenseScores`] (computed now if it has room for them), or `None` for a term
+    /// that is not frequent enough or not kept.
+    fn dense_scores(&self, field: Field, text: &str) -> tantivy::Result<Option<TermScores>> {
+        let term = Term::from_field_text(field, text);
+        let Some(info) = self.statistics.term_info(self.segment, &term)? else {
+            return Ok(None);
+        };
+        let max_doc = self.reader.max_doc();
+        if !self.dense.wants(info.doc_freq, max_doc) {
+            return Ok(None);
+        }
+        let segment = self.reader.segment_id();
+        if let Some(scores) = self.dense.get(segment, &term) {
+            return Ok(Some(scores));
+        }
+        if !self.dense.has_room(max_doc as usize) {
+            return Ok(None);
+        }
+        let mut scores = vec![0.0; max_doc as usize];
+        self.for_each_posting(field, text, |doc, score| scores[doc as usize] = score)?;
+        Ok(Some(self.dense.keep(segment, term, scores)))
+    }
+
     /// One term's postings with their BM25 scores.
     fn term(&self, field: Field, text: &str) -> tantivy::Result<Postings> {
         // At most the documents of all segments: no growing and copying on the way.
@@ -681,25 +833,21 @@ thread_local! {
     static SPARE_SUMS: RefCell<Option<Sums>> = const { RefCell::new(None) };
 }
 
-/// The query words whose presence in a document's body [`Slot::words`] marks.
+/// The query words whose presence in a document's body [`Sums::words`] marks.
 const MARKED_WORDS: usize = 31;
-/// The bit of [`Slot::words`] that says a document matches.
+/// The bit of [`Sums::words`] that says a document matches.
 const MATCHED: u32 = 1 << 31;
-
-/// A document's entry in the dense sums.
-#[derive(Clone, Copy, Default)]
-struct Slot {
-    /// The sum of the optional parts' scores.
-    score: Score,
-    /// Bit `g` (for `g` below [`MARKED_WORDS`]): the body has query word `g`;
-    /// [`MATCHED`]: an optional part matches.
-    words: u32,
-}
 
 /// The optional parts' scores of a segment's documents, added up densely, and the
 /// lists a search reuses.
 struct Sums {
-    slots: Vec<Slot>,
+    /// Per document: the sum of the optional parts' scores.
+    scores: Vec<Score>,
+    /// Per document: bit `g` (for `g` below [`MARKED_WORDS`]) if the body has query
+    /// word `g`; [`MATCHED`] if an optional part matches. Apart from the scores, so
+    /// that the scan for matches reads only these and the adding of a frequent term's
+    /// [`DenseScores`] runs on whole vectors.
+    words: Vec<u32>,
     /// The admitted documents with their scores (filled by `collect`).
     admitted: Postings,
     /// The fields before the last of a term in several fields (`add_term`).
@@ -716,12 +864,15 @@ impl Sums {
         let mut sums = SPARE_SUMS
             .with(|spare| spare.borrow_mut().take())
             .unwrap_or(Sums {
-                slots: Vec::new(),
+                scores: Vec::new(),
+                words: Vec::new(),
                 admitted: Vec::new(),
                 merged: Vec::new(),
             });
-        sums.slots.clear();
-        sums.slots.resize(max_doc as usize, Slot::default());
+        sums.scores.clear();
+        sums.scores.resize(max_doc as usize, 0.0);
+        sums.words.clear();
+        sums.words.resize(max_doc as usize, 0);
         sums
     }
 
@@ -731,14 +882,35 @@ impl Sums {
     }
 
     fn add_one(&mut self, doc: DocId, score: Score, words: u32) {
-        let slot = &mut self.slots[doc as usize];
-        slot.score += score;
-        slot.words |= MATCHED | words;
+        self.scores[doc as usize] += score;
+        self.words[doc as usize] |= MATCHED | words;
     }
 
     fn add(&mut self, postings: Postings) {
         for (doc, score) in postings {
             self.add_one(doc, score, 0);
+        }
+    }
+
+    /// Adds a term's scores in one field to the documents `docs`: each one's score
+    /// there (see [`DenseScores`]) times `boost` times `weight`, as
+    /// [`SegmentScorer::add_term`] adds a posting's, and marks those that have the
+    /// term with `bit`. A document without it gets 0, which leaves its sum as it
+    /// was (sums are never negative), so the loop has no branch.
+    fn add_dense(
+        &mut self,
+        dense: &[Score],
+        docs: std::ops::Range<usize>,
+        boost: Score,
+        weight: Score,
+        bit: u32,
+    ) {
+        let mark = MATCHED | bit;
+        let scores = &mut self.scores[docs.clone()];
+        let words = &mut self.words[docs.clone()];
+        for ((sum, words), &score) in scores.iter_mut().zip(words).zip(&dense[docs]) {
+            *sum += score * boost * weight;
+            *words |= if score > 0.0 { mark } else { 0 };
         }
     }
 }
@@ -1076,6 +1248,7 @@ mod tests {
     fn both_ways(
         index: &Index,
         fields: &QueryFields,
+        dense: &DenseScores,
         parsed: &ParsedQuery,
     ) -> (BTreeMap<DocAddress, Score>, BTreeMap<DocAddress, Score>) {
         let searcher = index.reader().unwrap().searcher();
@@ -1094,7 +1267,7 @@ mod tests {
                 lists.insert(DocAddress::new(ord as u32, doc), score);
             });
             let statistics = Statistics::new(&searcher);
-            SegmentScorer::new(fields, &statistics, ord as u32)
+            SegmentScorer::new(fields, &statistics, dense, ord as u32)
                 .collect(parsed, usize::MAX, &mut all)
                 .unwrap();
         }
@@ -1129,6 +1302,7 @@ mod tests {
         let (index, fields) = index();
         let searcher = index.reader().unwrap().searcher();
         let mut pruned_any = false;
+        let dense = DenseScores::default();
         for text in [
             "Holz Leim",
             "Holz Leim Säge Termin",
@@ -1140,7 +1314,7 @@ mod tests {
             for limit in [1, 2, 5] {
                 for ord in 0..searcher.segment_readers().len() {
                     let statistics = Statistics::new(&searcher);
-                    let scorer = SegmentScorer::new(&fields, &statistics, ord as u32);
+                    let scorer = SegmentScorer::new(&fields, &statistics, &dense, ord as u32);
                     let run = |limit| {
                         let mut best = Best {
                             limit,
@@ -1200,30 +1374,44 @@ mod tests {
         });
         queries.push(synonyms);
 
+        // Every term read from its postings; every term kept as arrays; room for a
+        // few arrays only, so that searches go both ways.
+        let variants = [
+            DenseScores::new(1, 0),
+            DenseScores::new(u64::MAX, usize::MAX),
+            DenseScores::new(u64::MAX, 120),
+        ];
         let mut compared = 0;
-        for parsed in &queries {
-            let (tree, lists) = both_ways(&index, &fields, parsed);
-            let documents: Vec<_> = tree.keys().collect();
-            assert_eq!(documents, lists.keys().collect::<Vec<_>>(), "{parsed:?}");
-            for (address, score) in &tree {
-                let other = lists[address];
-                assert!(
-                    (score - other).abs() <= 1e-4 * score.abs().max(1.0),
-                    "{parsed:?} {address:?}: {score} vs {other}"
-                );
-                compared += 1;
+        for dense in &variants {
+            for parsed in &queries {
+                let (tree, lists) = both_ways(&index, &fields, dense, parsed);
+                let documents: Vec<_> = tree.keys().collect();
+                assert_eq!(documents, lists.keys().collect::<Vec<_>>(), "{parsed:?}");
+                for (address, score) in &tree {
+                    let other = lists[address];
+                    assert!(
+                        (score - other).abs() <= 1e-4 * score.abs().max(1.0),
+                        "{parsed:?} {address:?}: {score} vs {other}"
+                    );
+                    compared += 1;
+                }
             }
         }
         assert!(
-            compared > 300,
+            compared > 3 * 300,
             "the queries match enough documents: {compared}"
         );
+        let kept: Vec<usize> = variants.iter().map(DenseScores::kept).collect();
+        assert!(kept[0] == 0 && kept[1] > 120, "{kept:?}");
+        assert!(kept[2] > 0 && kept[2] <= 120, "{kept:?}");
+
+        let dense = &variants[1];
         let deleted = DocAddress::new(0, 3);
         for parsed in [&queries[1], &queries[6], &queries[12]] {
-            let (tree, lists) = both_ways(&index, &fields, parsed);
+            let (tree, lists) = both_ways(&index, &fields, dense, parsed);
             assert!(!tree.contains_key(&deleted) && !lists.contains_key(&deleted));
         }
-        let (_, lists) = both_ways(&index, &fields, &queries[12]);
+        let (_, lists) = both_ways(&index, &fields, dense, &queries[12]);
         assert_eq!(
             lists.len(),
             79,

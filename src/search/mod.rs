@@ -221,6 +221,8 @@ pub struct SearchIndex {
     trade_slugs: Vec<String>,
     /// The latest answers (see [`cache`]).
     cache: cache::ResultCache,
+    /// The scores of the frequent terms (see [`execute::DenseScores`]).
+    dense: execute::DenseScores,
 }
 
 impl SearchIndex {
@@ -399,6 +401,7 @@ impl SearchIndex {
             layouts,
             trade_slugs,
             cache: cache::ResultCache::default(),
+            dense: execute::DenseScores::default(),
         })
     }
 
@@ -454,11 +457,8 @@ impl SearchIndex {
         let mut fruits = Vec::with_capacity(searcher.segment_readers().len());
         for (ord, reader) in searcher.segment_readers().iter().enumerate() {
             let mut segment = collector.for_segment(ord as u32, reader)?;
-            execute::SegmentScorer::new(&self.fields, &statistics, ord as u32).collect(
-                &parsed,
-                collector.limit,
-                &mut segment,
-            )?;
+            execute::SegmentScorer::new(&self.fields, &statistics, &self.dense, ord as u32)
+                .collect(&parsed, collector.limit, &mut segment)?;
             fruits.push(segment.harvest());
         }
         let collected = collector.merge_fruits(fruits)?;
