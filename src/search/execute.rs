@@ -11,8 +11,10 @@
 //! into a list of `(document, score)` sorted by document, with tantivy's own BM25 weight;
 //! lists are combined the way the tree combines its scorers (the best field plus a
 //! share of the others, all terms of an alternative, phrases required), and the
-//! optional parts are added into one score array per segment. A test holds both
-//! ways equal on every document.
+//! optional parts are added into one score array per segment. The most frequent
+//! terms' scores are kept between searches as arrays over the segment's documents
+//! ([`DenseScores`]) and added as whole vectors. A test holds both ways equal on every
+//! document, with and without the kept arrays.
 //!
 //! The proximity bonus (phrase matching on positions) was the costliest part of a
 //! search. When only the best `limit` hits are wanted, it is computed for the documents
