@@ -790,7 +790,11 @@ fn config_shows_flags_over_environment_over_file() {
 async fn a_vanished_content_folder_is_a_failed_reload_and_the_old_state_stays() {
     let (app, dir) = spawn_live().await;
     let (_, before) = app.text("/holz/saegen").await;
-    std::fs::remove_dir_all(dir.path()).unwrap();
+    // Gone at once: deleted file by file, the folder could be read half deleted if the
+    // deletion paused for longer than the test's short reload debounce, which is a
+    // successful reload of fewer files, not a vanished folder.
+    let moved = dir.path().with_extension("weg");
+    std::fs::rename(dir.path(), &moved).unwrap();
     let deadline = Instant::now() + PATIENCE;
     loop {
         let health = app.json("/healthz").await;
@@ -808,4 +812,5 @@ async fn a_vanished_content_folder_is_a_failed_reload_and_the_old_state_stays() 
         !metrics.contains("werkbank_content_reload_failures_total 0\n"),
         "{metrics}"
     );
+    std::fs::remove_dir_all(moved).unwrap();
 }
