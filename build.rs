@@ -1,39 +1,49 @@
-//! Chooses the content folder to embed and rebuilds when it changes, including added or
-//! removed files (rust-embed alone only notices changes to files it already embedded).
+//! Indexes the embedded content, so that the binary starts with its search index made
+//! (see `werkbank_engine::built_in`).
 //!
-//! `WERKBANK_CONTENT_DIR=/pfad/zu/inhalte cargo build --release` embeds a chamber's own
-//! folder instead of the demo in `content/`; a relative path is taken from the folder
-//! of `Cargo.toml`. The resolved path reaches rust-embed as `WERKBANK_EMBED_DIR`.
+//! The engine (a build dependency) reads the content it embeds, as the binary will,
+//! and builds the index into `$OUT_DIR/built-in-index`. This script then writes
+//! `$OUT_DIR/built_in_index.rs`: the list of that folder's files, each as
+//! `include_bytes!`, which `src/state.rs` compiles in. If the content has errors, the
+//! list is empty and the build goes on: the binary reports the errors when started.
+//! Which folder is embedded, and when it changed, is the engine's build script's
+//! business; a new engine (other content or code) runs this script again.
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 fn main() {
-    println!("cargo:rerun-if-env-changed=WERKBANK_CONTENT_DIR");
     println!("cargo:rerun-if-changed=assets");
-    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
-    let chosen = std::env::var_os("WERKBANK_CONTENT_DIR")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("content"));
-    let dir = if chosen.is_absolute() {
-        chosen
-    } else {
-        manifest.join(chosen)
-    };
-    if !dir.is_dir() {
-        panic!(
-            "WERKBANK_CONTENT_DIR: {} ist kein Ordner (erwartet: ein Ordner mit Markdown-Dateien)",
-            dir.display()
-        );
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("set by cargo"));
+    let dir = out.join("built-in-index");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("OUT_DIR is writable");
+    let mut list = String::from("&[\n");
+    match werkbank_engine::built_in::write(&dir) {
+        Ok(_) => {
+            let mut names: Vec<String> = std::fs::read_dir(&dir)
+                .expect("the index folder was just written")
+                .map(|entry| {
+                    let entry = entry.expect("the index folder was just written");
+                    entry
+                        .file_name()
+                        .into_string()
+                        .expect("tantivy's names are ASCII")
+                })
+                // Lock files are empty and only matter to a writer.
+                .filter(|name| !name.ends_with(".lock"))
+                .collect();
+            names.sort();
+            for name in names {
+                let path = dir.join(&name);
+                let path = path.to_str().expect("OUT_DIR is UTF-8");
+                writeln!(list, "    ({name:?}, include_bytes!({path:?})),").expect("a String");
+            }
+        }
+        Err(error) => println!(
+            "cargo:warning=kein eingebauter Suchindex, er wird beim Start gebaut: {error:#}"
+        ),
     }
-    let dir = dir.canonicalize().unwrap_or(dir);
-    let text = dir
-        .to_str()
-        .expect("WERKBANK_CONTENT_DIR: der Pfad muss gültiges UTF-8 sein");
-    assert!(
-        !text.contains('$'),
-        "WERKBANK_CONTENT_DIR: der Pfad darf kein $ enthalten"
-    );
-    println!("cargo:rerun-if-changed={text}");
-    println!("cargo:rustc-env=WERKBANK_EMBED_DIR={text}");
+    list.push(']');
+    std::fs::write(out.join("built_in_index.rs"), list).expect("OUT_DIR is writable");
 }

@@ -12,17 +12,15 @@ pub mod assets;
 pub mod calendar;
 pub mod check;
 pub mod config;
-pub mod content;
 pub mod export;
-pub mod index_cache;
-pub mod library;
 pub mod memory;
 pub mod precompressed;
 pub mod pwa;
-pub mod search;
 pub mod state;
 pub mod views;
 pub mod web;
+
+pub use werkbank_engine::{available_cores, content, index_cache, library, search};
 
 use std::process::ExitCode;
 
@@ -80,9 +78,4 @@ pub fn init_logging(format: LogFormat) {
         LogFormat::Text => builder.try_init(),
         LogFormat::Json => builder.json().try_init(),
     };
-}
-
-/// The number of CPU cores available to this process.
-pub fn available_cores() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
 }

@@ -25,6 +25,13 @@ use crate::precompressed::{Effort, Encoding, Precompressed};
 use crate::pwa::Pwa;
 use crate::search::SearchIndex;
 use crate::views::{self, AboutInfo, Chrome, Lang};
+use werkbank_engine::built_in::BuiltIn;
+
+/// The search index the build made of the embedded content (`build.rs`). Used when
+/// the content has the fingerprint it was made from: the embedded content, or a
+/// folder with the same files.
+pub static BUILT_IN_INDEX: BuiltIn =
+    BuiltIn::new(include!(concat!(env!("OUT_DIR"), "/built_in_index.rs")));
 
 /// The index cache as one build uses it.
 struct CacheUse<'a> {
@@ -393,7 +400,7 @@ impl State {
                     cache.as_ref().and_then(|c| c.listing),
                     &fingerprint,
                 ),
-                None => SearchIndex::build(library, options.threads),
+                None => BUILT_IN_INDEX.index(library, options.threads, &fingerprint),
             },
         )
     }

@@ -4,10 +4,13 @@
 use std::io::Read;
 
 use tantivy::directory::OwnedBytes;
+use werkbank::calendar::Clock;
 use werkbank::config::ServeConfig;
 use werkbank::content::ContentSource;
 use werkbank::content::source::SETTLE;
 use werkbank::content::stored;
+use werkbank::search::SearchRequest;
+use werkbank::state::{BuildOptions, State};
 
 use crate::helpers::{TestApp, copy_tree, fixture_dir, spawn, spawn_embedded};
 
@@ -380,4 +383,41 @@ async fn after_a_start_from_the_cache_a_broken_edit_keeps_the_last_good_version(
     let (status, page) = app.text(SAEGEN).await;
     assert_eq!(status, 200, "the last good version is still served");
     assert!(page.contains("Sägen und Fräsen"));
+}
+
+fn state_of(source: ContentSource) -> State {
+    State::build(&BuildOptions {
+        source,
+        notice: None,
+        threads: 2,
+        clock: Clock::System,
+        base_url: None,
+        index_cache: None,
+        reload: false,
+    })
+    .unwrap()
+}
+
+#[test]
+fn the_embedded_content_starts_with_the_index_the_build_made() {
+    let embedded = state_of(ContentSource::Embedded);
+    assert!(embedded.index.was_opened());
+    let request = SearchRequest {
+        q: "Gesellenprüfung".to_owned(),
+        ..SearchRequest::default()
+    };
+    let results = embedded.index.search(&embedded.library, &request).unwrap();
+    assert!(results.total > 0);
+    // A folder with the same files is the same content: it opens that index too.
+    let copy = tempfile::tempdir().unwrap();
+    copy_tree(
+        &std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("content"),
+        copy.path(),
+    );
+    let same = state_of(ContentSource::Folder(copy.path().to_owned()));
+    assert!(same.index.was_opened());
+    // Other content is indexed at its start.
+    let other = state_of(ContentSource::Folder(fixture_dir()));
+    assert!(!other.index.was_opened());
+    assert!(other.library.documents.len() != embedded.library.documents.len());
 }

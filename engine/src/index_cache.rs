@@ -34,7 +34,7 @@ use crate::content::Fingerprint;
 use crate::content::source::{Listing, Stamp};
 use crate::content::stored::{self, Parsed};
 use crate::library::Library;
-use crate::search::{SearchIndex, Storage};
+use crate::search::{Saved, SearchIndex, Storage};
 
 /// Hex digits of the content fingerprint in an entry's name.
 const CONTENT_DIGITS: usize = 32;
@@ -174,7 +174,7 @@ impl Entry<'_> {
     ) -> anyhow::Result<SearchIndex> {
         let entry = self.dir();
         if entry.is_dir() {
-            match SearchIndex::build_in(library, threads, Storage::Open(&entry)) {
+            match SearchIndex::build_in(library, threads, Storage::Open(Saved::Folder(&entry))) {
                 Ok(index) => {
                     tracing::info!(folder = %entry.display(), "Suchindex aus dem Zwischenspeicher geladen");
                     self.complete(documents, listing, fingerprint);

@@ -20,6 +20,7 @@ pub mod synonyms;
 
 pub use snippet::{Fragment, Snippet};
 
+use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -158,24 +159,70 @@ pub enum Storage<'a> {
     /// In memory only.
     Ram,
     /// Build it into this empty folder (memory-mapped afterwards).
-    Build(&'a std::path::Path),
-    /// Open the index that this binary built earlier in this folder from the same
-    /// library, instead of indexing again.
-    Open(&'a std::path::Path),
+    Build(&'a Path),
+    /// Open the index that this binary built earlier from the same library, instead
+    /// of indexing again.
+    Open(Saved<'a>),
+}
+
+/// An index that [`Storage::Build`] wrote: still in its folder, or its files compiled
+/// into the binary.
+#[derive(Debug, Clone, Copy)]
+pub enum Saved<'a> {
+    /// The folder it was built in (memory-mapped when opened).
+    Folder(&'a Path),
+    /// The folder's files, name and bytes (copied into memory when opened).
+    Files(&'static [(&'static str, &'static [u8])]),
+}
+
+impl Saved<'_> {
+    /// The tantivy index.
+    fn index(self) -> anyhow::Result<Index> {
+        match self {
+            Saved::Folder(dir) => {
+                Index::open_in_dir(dir).with_context(|| format!("Suchindex in {}", dir.display()))
+            }
+            Saved::Files(files) => {
+                let directory = RamDirectory::create();
+                for (name, bytes) in files {
+                    directory.atomic_write(Path::new(name), bytes)?;
+                }
+                Index::open(directory).context("eingebauter Suchindex")
+            }
+        }
+    }
+
+    /// One of werkbank's own files beside the index.
+    fn read(self, name: &str) -> Option<OwnedBytes> {
+        match self {
+            Saved::Folder(dir) => std::fs::read(dir.join(name)).ok().map(OwnedBytes::new),
+            Saved::Files(files) => files
+                .iter()
+                .find(|(file, _)| *file == name)
+                .map(|(_, bytes)| OwnedBytes::new(*bytes)),
+        }
+    }
+
+    /// Where a file of it is, for messages.
+    fn describe(self, name: &str) -> String {
+        match self {
+            Saved::Folder(dir) => dir.join(name).display().to_string(),
+            Saved::Files(_) => format!("{name} (eingebaut)"),
+        }
+    }
 }
 
 /// The lexicon's file in an index folder (tantivy leaves files it did not write alone).
 const LEXICON_FILE: &str = "werkbank-lexicon.bin";
 
-/// The lexicon kept beside a cached index; `None` (and a warning) if it is missing or
+/// The lexicon kept beside a saved index; `None` (and a warning) if it is missing or
 /// damaged, so that it is built again from the texts.
-fn read_lexicon(dir: &std::path::Path) -> Option<compound::Lexicon> {
-    let file = dir.join(LEXICON_FILE);
-    let lexicon = std::fs::read(&file)
-        .ok()
+fn read_lexicon(saved: Saved<'_>) -> Option<compound::Lexicon> {
+    let lexicon = saved
+        .read(LEXICON_FILE)
         .and_then(|bytes| compound::Lexicon::from_bytes(&bytes));
     if lexicon.is_none() {
-        tracing::warn!(file = %file.display(), "Wortschatz im Zwischenspeicher unbrauchbar, wird neu gebildet");
+        tracing::warn!(file = %saved.describe(LEXICON_FILE), "Wortschatz im Zwischenspeicher unbrauchbar, wird neu gebildet");
     }
     lexicon
 }
@@ -184,16 +231,15 @@ fn read_lexicon(dir: &std::path::Path) -> Option<compound::Lexicon> {
 const LAYOUTS_FILE: &str = "werkbank-layouts.bin";
 const LAYOUTS_MAGIC: &[u8] = b"werkbank-layouts-1\n";
 
-/// The section layouts kept beside a cached index, one per document; `None` (and a
+/// The section layouts kept beside a saved index, one per document; `None` (and a
 /// warning) if the file is missing, damaged or made for another number of documents.
-fn read_layouts(dir: &std::path::Path, documents: usize) -> Option<Vec<sections::Layout>> {
-    let file = dir.join(LAYOUTS_FILE);
-    let layouts = std::fs::read(&file)
-        .ok()
-        .and_then(|bytes| stored::decode_all(LAYOUTS_MAGIC, &OwnedBytes::new(bytes)).ok())
+fn read_layouts(saved: Saved<'_>, documents: usize) -> Option<Vec<sections::Layout>> {
+    let layouts = saved
+        .read(LAYOUTS_FILE)
+        .and_then(|bytes| stored::decode_all(LAYOUTS_MAGIC, &bytes).ok())
         .filter(|layouts: &Vec<sections::Layout>| layouts.len() == documents);
     if layouts.is_none() {
-        tracing::warn!(file = %file.display(), "Abschnitte im Zwischenspeicher unbrauchbar, werden neu gezählt");
+        tracing::warn!(file = %saved.describe(LAYOUTS_FILE), "Abschnitte im Zwischenspeicher unbrauchbar, werden neu gezählt");
     }
     layouts
 }
@@ -223,9 +269,18 @@ pub struct SearchIndex {
     cache: cache::ResultCache,
     /// The scores of the frequent terms (see [`execute::DenseScores`]).
     dense: execute::DenseScores,
+    /// Whether the tantivy index was opened from saved files ([`Storage::Open`])
+    /// rather than built.
+    opened: bool,
 }
 
 impl SearchIndex {
+    /// Whether the tantivy index was opened from saved files (an index cache entry,
+    /// the built-in index) rather than built at this start.
+    pub fn was_opened(&self) -> bool {
+        self.opened
+    }
+
     /// Indexes every document of the library, using up to `threads` threads.
     pub fn build(library: &Library, threads: usize) -> anyhow::Result<SearchIndex> {
         SearchIndex::build_in(library, threads, Storage::Ram)
@@ -248,13 +303,11 @@ impl SearchIndex {
         // An index from the cache is opened now; a new one is made once the analyzer
         // for indexing is ready (a single-segment writer creates its index itself).
         let opened = match storage {
-            Storage::Open(dir) => {
-                let index = Index::open_in_dir(dir)
-                    .with_context(|| format!("Suchindex in {}", dir.display()))?;
+            Storage::Open(saved) => {
+                let index = saved.index()?;
                 anyhow::ensure!(
                     index.schema() == schema,
-                    "der Suchindex in {} hat ein anderes Schema",
-                    dir.display()
+                    "der gespeicherte Suchindex hat ein anderes Schema"
                 );
                 Some(index)
             }
@@ -265,7 +318,7 @@ impl SearchIndex {
         // index opened from the cache needs neither: its lexicon is in the same folder.
         let started = std::time::Instant::now();
         let cached = match storage {
-            Storage::Open(dir) => read_lexicon(dir),
+            Storage::Open(saved) => read_lexicon(saved),
             _ => None,
         };
         let texts: Vec<IndexText> = match cached {
@@ -311,7 +364,7 @@ impl SearchIndex {
         };
         drop(texts);
         let cached = match storage {
-            Storage::Open(dir) => read_layouts(dir, library.documents.len()),
+            Storage::Open(saved) => read_layouts(saved, library.documents.len()),
             _ => None,
         };
         let layouts: Vec<sections::Layout> = cached.unwrap_or_else(|| {
@@ -401,6 +454,7 @@ impl SearchIndex {
             layouts,
             trade_slugs,
             cache: cache::ResultCache::default(),
+            opened: matches!(storage, Storage::Open(_)),
             dense: execute::DenseScores::default(),
         })
     }
