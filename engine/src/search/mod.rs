@@ -222,7 +222,7 @@ fn read_lexicon(saved: Saved<'_>) -> Option<compound::Lexicon> {
         .read(LEXICON_FILE)
         .and_then(|bytes| compound::Lexicon::from_bytes(&bytes));
     if lexicon.is_none() {
-        tracing::warn!(file = %saved.describe(LEXICON_FILE), "Wortschatz im Zwischenspeicher unbrauchbar, wird neu gebildet");
+        tracing::warn!(file = %saved.describe(LEXICON_FILE), "gespeicherter Wortschatz unbrauchbar, wird neu gebildet");
     }
     lexicon
 }
@@ -239,7 +239,7 @@ fn read_layouts(saved: Saved<'_>, documents: usize) -> Option<Vec<sections::Layo
         .and_then(|bytes| stored::decode_all(LAYOUTS_MAGIC, &bytes).ok())
         .filter(|layouts: &Vec<sections::Layout>| layouts.len() == documents);
     if layouts.is_none() {
-        tracing::warn!(file = %saved.describe(LAYOUTS_FILE), "Abschnitte im Zwischenspeicher unbrauchbar, werden neu gezählt");
+        tracing::warn!(file = %saved.describe(LAYOUTS_FILE), "gespeicherte Abschnitte unbrauchbar, werden neu gezählt");
     }
     layouts
 }
@@ -300,7 +300,7 @@ impl SearchIndex {
             body,
             ..
         } = fields;
-        // An index from the cache is opened now; a new one is made once the analyzer
+        // A saved index is opened now; a new one is made once the analyzer
         // for indexing is ready (a single-segment writer creates its index itself).
         let opened = match storage {
             Storage::Open(saved) => {
@@ -315,7 +315,7 @@ impl SearchIndex {
         };
 
         // The texts to index, and from them the lexicon for compound splitting. An
-        // index opened from the cache needs neither: its lexicon is in the same folder.
+        // index opened from saved files needs neither: its lexicon is saved beside it.
         let started = std::time::Instant::now();
         let cached = match storage {
             Storage::Open(saved) => read_lexicon(saved),
