@@ -21,19 +21,8 @@ fn main() {
     let mut list = String::from("&[\n");
     match werkbank_engine::built_in::write(&dir) {
         Ok(_) => {
-            let mut names: Vec<String> = std::fs::read_dir(&dir)
-                .expect("the index folder was just written")
-                .map(|entry| {
-                    let entry = entry.expect("the index folder was just written");
-                    entry
-                        .file_name()
-                        .into_string()
-                        .expect("tantivy's names are ASCII")
-                })
-                // Lock files are empty and only matter to a writer.
-                .filter(|name| !name.ends_with(".lock"))
-                .collect();
-            names.sort();
+            let names = werkbank_engine::built_in::files_to_compile_in(&dir)
+                .expect("the index folder was just written");
             for name in names {
                 let path = dir.join(&name);
                 let path = path.to_str().expect("OUT_DIR is UTF-8");

@@ -41,6 +41,22 @@ pub fn write(dir: &Path) -> anyhow::Result<Fingerprint> {
     Ok(fingerprint)
 }
 
+/// The names of the files in a folder made by [`write()`] that the build compiles in,
+/// sorted: all but tantivy's lock files (empty, and only a writer needs them).
+pub fn files_to_compile_in(dir: &Path) -> std::io::Result<Vec<String>> {
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let name = entry?.file_name().into_string().map_err(|name| {
+            std::io::Error::other(format!("{} ist kein UTF-8", name.to_string_lossy()))
+        })?;
+        if !name.ends_with(".lock") {
+            names.push(name);
+        }
+    }
+    names.sort();
+    Ok(names)
+}
+
 /// The files [`write()`] made, compiled into the binary: name and bytes of each.
 #[derive(Debug, Clone, Copy)]
 pub struct BuiltIn {
@@ -96,17 +112,16 @@ mod tests {
 
     /// The files of an index folder as the build script compiles them in.
     fn compiled_in(dir: &Path) -> &'static [(&'static str, &'static [u8])] {
-        let mut files: Vec<(&'static str, &'static [u8])> = std::fs::read_dir(dir)
+        let files: Vec<(&'static str, &'static [u8])> = files_to_compile_in(dir)
             .unwrap()
-            .map(|entry| {
-                let entry = entry.unwrap();
-                let name = entry.file_name().into_string().unwrap();
-                let bytes = std::fs::read(entry.path()).unwrap();
+            .into_iter()
+            .map(|name| {
+                let bytes = std::fs::read(dir.join(&name)).unwrap();
                 (&*name.leak(), &*bytes.leak())
             })
-            .filter(|(name, _)| !name.ends_with(".lock"))
             .collect();
-        files.sort();
+        assert!(files.iter().any(|(name, _)| *name == "meta.json"));
+        assert!(!files.iter().any(|(name, _)| name.ends_with(".lock")));
         files.leak()
     }
 
