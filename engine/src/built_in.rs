@@ -72,11 +72,9 @@ impl BuiltIn {
 
     /// The index, if it was made from the content with this fingerprint.
     pub fn saved_for(&self, fingerprint: &Fingerprint) -> Option<Saved<'static>> {
-        let (_, made_from) = self
-            .files
-            .iter()
-            .find(|(name, _)| *name == FINGERPRINT_FILE)?;
-        (*made_from == fingerprint.hex().as_bytes()).then_some(Saved::Files(self.files))
+        let saved = Saved::Files(self.files);
+        let made_from = saved.read(FINGERPRINT_FILE)?;
+        (made_from.as_slice() == fingerprint.hex().as_bytes()).then_some(saved)
     }
 
     /// The search index of `library` (whose files have `fingerprint`): opened from

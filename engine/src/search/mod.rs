@@ -193,7 +193,7 @@ impl Saved<'_> {
     }
 
     /// One of werkbank's own files beside the index.
-    fn read(self, name: &str) -> Option<OwnedBytes> {
+    pub(crate) fn read(self, name: &str) -> Option<OwnedBytes> {
         match self {
             Saved::Folder(dir) => std::fs::read(dir.join(name)).ok().map(OwnedBytes::new),
             Saved::Files(files) => files
