@@ -43,6 +43,8 @@ fn main() -> anyhow::Result<()> {
         index_cache: std::env::var_os("WERKBANK_INDEX_CACHE").map(PathBuf::from),
         reload: false,
     })?;
+    // What the server does beside its first requests: the merge of the segments.
+    state.index.warm(&state.library);
     let request = |q: &str| SearchRequest {
         q: q.to_owned(),
         trade: None,

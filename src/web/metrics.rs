@@ -44,6 +44,8 @@ pub struct ContentGauges {
     pub documents: usize,
     /// Files left out or kept at their previous version.
     pub broken_files: usize,
+    /// Segments of the search index (more than one until the merge after a start).
+    pub search_segments: usize,
     /// Seconds since the start.
     pub uptime_seconds: f64,
 }
@@ -199,6 +201,13 @@ impl Metrics {
         );
         header(
             &mut out,
+            "werkbank_search_segments",
+            "gauge",
+            "Segmente des Suchindex (nach einem Start mehrere, bis sie zusammengeführt sind).",
+        );
+        let _ = writeln!(out, "werkbank_search_segments {}", gauges.search_segments);
+        header(
+            &mut out,
             "werkbank_uptime_seconds",
             "gauge",
             "Sekunden seit dem Start.",
@@ -235,9 +244,11 @@ mod tests {
             version: "a\"b".into(),
             documents: 1,
             broken_files: 0,
+            search_segments: 1,
             uptime_seconds: 1.0,
         });
         assert!(text.contains("_bucket{le=\"0.0005\"} 1\n"), "{text}");
+        assert!(text.contains("\nwerkbank_search_segments 1\n"), "{text}");
         assert!(text.contains("_bucket{le=\"0.005\"} 2\n"), "{text}");
         assert!(text.contains("_bucket{le=\"2.5\"} 2\n"), "{text}");
         assert!(text.contains("_bucket{le=\"+Inf\"} 3\n"), "{text}");

@@ -83,6 +83,7 @@ pub async fn metrics(shared: web::Data<Shared>) -> HttpResponse {
         version: state.fingerprint.short(),
         documents: state.library.documents.len(),
         broken_files: state.library.errors.len() + state.kept_previous.len(),
+        search_segments: state.index.segment_count(),
         uptime_seconds: shared.started.elapsed().as_secs_f64(),
     };
     HttpResponse::Ok()

@@ -24,13 +24,14 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Context;
+use arc_swap::ArcSwap;
 use rayon::prelude::*;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::directory::{Directory, MmapDirectory, OwnedBytes, RamDirectory};
 use tantivy::schema::Field;
 use tantivy::schema::{FAST, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
 use tantivy::tokenizer::{TextAnalyzer, TokenizerManager};
-use tantivy::{Index, IndexBuilder, IndexReader, ReloadPolicy, TantivyDocument};
+use tantivy::{Index, IndexBuilder, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
 
 use crate::content::Kind;
 use crate::content::stored;
@@ -244,9 +245,53 @@ fn read_layouts(saved: Saved<'_>, documents: usize) -> Option<Vec<sections::Layo
     layouts
 }
 
+/// What a search reads of the tantivy index: its segments as the reader last loaded
+/// them, and what is kept per segment. Replaced whole when the segments are merged
+/// ([`SearchIndex::warm`]), so that each search sees one consistent set.
+struct Segments {
+    searcher: tantivy::Searcher,
+    /// Each indexed document's library position and facet class, by segment and
+    /// document id.
+    docs: Arc<[Arc<SegmentDocs>]>,
+    /// The scores of the frequent terms (see [`execute::DenseScores`]).
+    dense: execute::DenseScores,
+}
+
+impl Segments {
+    fn of(searcher: tantivy::Searcher, class_of: &[u32]) -> tantivy::Result<Segments> {
+        let docs = searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| {
+                let column = segment.fast_fields().u64(DOC_FIELD)?;
+                let docs = (0..segment.max_doc())
+                    .map(|d| {
+                        column
+                            .first(d)
+                            .and_then(|i| Some((u32::try_from(i).ok()?, class_of.get(i as usize)?)))
+                            .map_or(IndexedDoc::MISSING, |(i, &c)| IndexedDoc::new(i, c))
+                    })
+                    .collect();
+                Ok(Arc::new(SegmentDocs::new(docs)))
+            })
+            .collect::<tantivy::Result<Vec<_>>>()?
+            .into();
+        Ok(Segments {
+            searcher,
+            docs,
+            dense: execute::DenseScores::default(),
+        })
+    }
+}
+
 /// The search index of one library.
 pub struct SearchIndex {
+    index: Index,
     reader: IndexReader,
+    /// What searches read: the reader's segments and what is kept for each.
+    segments: ArcSwap<Segments>,
+    /// Each library document's facet class, for [`Segments::docs`].
+    class_of: Vec<u32>,
     fields: QueryFields,
     body: tantivy::schema::Field,
     analyzer: TextAnalyzer,
@@ -258,17 +303,12 @@ pub struct SearchIndex {
     synonyms: Synonyms,
     /// The distinct facet values of the library's documents.
     classes: FacetClasses,
-    /// Each indexed document's library position and facet class, by segment and document id
-    /// (the reader never reloads, so segments stay as they are).
-    docs: Arc<[Arc<SegmentDocs>]>,
     /// Where each library document's sections lie in its body field.
     layouts: Vec<sections::Layout>,
     suggester: std::sync::OnceLock<suggest::Suggester>,
     trade_slugs: Vec<String>,
     /// The latest answers (see [`cache`]).
     cache: cache::ResultCache,
-    /// The scores of the frequent terms (see [`execute::DenseScores`]).
-    dense: execute::DenseScores,
     /// Whether the tantivy index was opened from saved files ([`Storage::Open`])
     /// rather than built.
     opened: bool,
@@ -410,26 +450,13 @@ impl SearchIndex {
             })
             .collect();
         let (classes, class_of) = FacetClasses::of(&facets);
-        let docs = searcher
-            .segment_readers()
-            .iter()
-            .map(|segment| {
-                let column = segment.fast_fields().u64(DOC_FIELD)?;
-                let docs = (0..segment.max_doc())
-                    .map(|d| {
-                        column
-                            .first(d)
-                            .and_then(|i| Some((u32::try_from(i).ok()?, class_of.get(i as usize)?)))
-                            .map_or(IndexedDoc::MISSING, |(i, &c)| IndexedDoc::new(i, c))
-                    })
-                    .collect();
-                Ok(Arc::new(SegmentDocs::new(docs)))
-            })
-            .collect::<tantivy::Result<Vec<_>>>()?
-            .into();
+        let segments = Segments::of(searcher, &class_of)?;
 
         Ok(SearchIndex {
+            index,
             reader,
+            segments: ArcSwap::from_pointee(segments),
+            class_of,
             fields: QueryFields {
                 title,
                 headings,
@@ -450,12 +477,10 @@ impl SearchIndex {
                 memo::MAX_QUERY_WORDS,
             )),
             classes,
-            docs,
             layouts,
             trade_slugs,
             cache: cache::ResultCache::default(),
             opened: matches!(storage, Storage::Open(_)),
-            dense: execute::DenseScores::default(),
         })
     }
 
@@ -481,8 +506,9 @@ impl SearchIndex {
         request: &SearchRequest,
     ) -> anyhow::Result<SearchResults> {
         let mut analyzer = self.analyzer.clone();
-        let searcher = self.reader.searcher();
-        let statistics = execute::Statistics::new(&searcher);
+        let segments = self.segments.load();
+        let searcher = &segments.searcher;
+        let statistics = execute::Statistics::new(searcher);
         let mut parsed = ParsedQuery::parse(&request.q, &mut analyzer);
         let did_you_mean = self.correct(&mut parsed, &request.q, &statistics, &mut analyzer)?;
         self.add_synonyms(&mut parsed);
@@ -506,12 +532,12 @@ impl SearchIndex {
             },
             classes: self.classes.clone(),
             trade_count: self.trade_slugs.len(),
-            docs: Arc::clone(&self.docs),
+            docs: Arc::clone(&segments.docs),
         };
         let mut fruits = Vec::with_capacity(searcher.segment_readers().len());
         for (ord, reader) in searcher.segment_readers().iter().enumerate() {
             let mut segment = collector.for_segment(ord as u32, reader)?;
-            execute::SegmentScorer::new(&self.fields, &statistics, &self.dense, ord as u32)
+            execute::SegmentScorer::new(&self.fields, &statistics, &segments.dense, ord as u32)
                 .collect(&parsed, collector.limit, &mut segment)?;
             fruits.push(segment.harvest());
         }
@@ -594,9 +620,41 @@ impl SearchIndex {
 
     /// Builds what the index makes on first use (spelling corrections, suggestions), so
     /// that no reader waits for it. Call it from a background thread after the start.
+    ///
+    /// An index built in memory from many documents on several cores has several
+    /// segments at first; they are merged here, and searches use the merged one
+    /// from then on (the results are the same, they only cost less).
     pub fn warm(&self, library: &Library) {
         self.speller();
         self.suggester(library);
+        if let Err(error) = self.merge() {
+            // Searches go on with the segments as they are, only more slowly.
+            tracing::warn!("Suchindex nicht zusammengeführt: {error:#}");
+        }
+    }
+
+    /// The number of segments searches read.
+    pub fn segment_count(&self) -> usize {
+        self.segments.load().searcher.segment_readers().len()
+    }
+
+    /// Merges the segments of an index built in memory (see [`SearchIndex::warm`]).
+    fn merge(&self) -> anyhow::Result<()> {
+        // A saved index was merged before it was saved, and others may read it.
+        if self.opened || self.segment_count() < 2 {
+            return Ok(());
+        }
+        let mut writer = self
+            .index
+            .writer_with_num_threads::<TantivyDocument>(1, WRITER_BYTES_MIN)?;
+        let merged = merge_segments(&self.index, &mut writer)?;
+        writer.wait_merging_threads()?;
+        if merged {
+            self.reader.reload()?;
+            let segments = Segments::of(self.reader.searcher(), &self.class_of)?;
+            self.segments.store(Arc::new(segments));
+        }
+        Ok(())
     }
 
     fn speller(&self) -> &Speller {
@@ -852,19 +910,41 @@ fn write_segments(
     writer
         .commit()
         .context("Suchindex konnte nicht geschrieben werden")?;
-    // Every segment repeats the term look-ups and scorer set-up of each query; one
-    // segment makes searches cheaper for the whole life of the index.
-    let segments = index.searchable_segment_ids()?;
-    if segments.len() > 1 && texts.len() >= MERGE_MIN_DOCS {
-        writer
-            .merge(&segments)
-            .wait()
-            .context("Suchindex konnte nicht zusammengeführt werden")?;
+    // An index in memory is merged after the start (`SearchIndex::warm`), so that the
+    // first answers need not wait; a saved one now, so that it is saved merged.
+    if !matches!(storage, Storage::Ram) {
+        merge_segments(&index, &mut writer)?;
     }
     writer
         .wait_merging_threads()
         .context("Suchindex konnte nicht geschrieben werden")?;
     Ok(index)
+}
+
+/// Merges the index's segments into one if it has several and enough documents for
+/// it to pay: every segment repeats the term look-ups and scorer set-up of each
+/// query, for the whole life of the index. Says whether it merged.
+fn merge_segments(index: &Index, writer: &mut IndexWriter) -> anyhow::Result<bool> {
+    let segments = index.searchable_segment_ids()?;
+    let documents: u64 = index
+        .searchable_segment_metas()?
+        .iter()
+        .map(|meta| u64::from(meta.num_docs()))
+        .sum();
+    if segments.len() < 2 || documents < MERGE_MIN_DOCS as u64 {
+        return Ok(false);
+    }
+    let started = std::time::Instant::now();
+    writer
+        .merge(&segments)
+        .wait()
+        .context("Suchindex konnte nicht zusammengeführt werden")?;
+    tracing::debug!(
+        millis = started.elapsed().as_millis(),
+        segments = segments.len(),
+        "Segmente zusammengeführt"
+    );
+    Ok(true)
 }
 
 /// The body field's text of a document in pieces that end between words: summary,
@@ -941,6 +1021,7 @@ mod tests {
     use tantivy::{DocId, DocSet};
 
     use super::*;
+    use crate::content::SourceFile;
 
     /// Every term of every field with its postings (library position, positions), and
     /// every document's field lengths: what searches read from an index.
@@ -1036,6 +1117,86 @@ mod tests {
         assert!(error.is_err());
         let index = Index::open_in_dir(dir.path()).unwrap();
         assert_eq!(index.reader().unwrap().searcher().num_docs(), 1);
+    }
+
+    #[test]
+    fn segments_merged_after_the_start_answer_as_before() {
+        let words = [
+            "Gesellenprüfung",
+            "Holz",
+            "Tischler",
+            "Anmeldung",
+            "Prüfungstermin",
+            "Werkstatt",
+            "Säge",
+            "Leim",
+            "Ausbildung",
+            "Bäcker",
+            "Lehrgang",
+        ];
+        let word = |i: usize| words[i % words.len()];
+        // Enough documents to be merged, of different lengths and words, some alike.
+        let files: Vec<SourceFile> = (0..MERGE_MIN_DOCS + 200)
+            .map(|i| {
+                let body: Vec<&str> = (0..i % 17 + 3).map(|w| word(i * w + w)).collect();
+                let text = format!(
+                    "---\ntitle: {} {}\n---\n{}\n\n## {}\n\n{}\n",
+                    word(i),
+                    i % 50,
+                    body.join(" "),
+                    word(i / 3),
+                    body[..body.len() / 2].join(" ")
+                );
+                SourceFile {
+                    path: format!("d{i}.md"),
+                    bytes: text.into_bytes().into(),
+                }
+            })
+            .collect();
+        let library = Library::build(files);
+        // Which indexing thread takes which document is up to the scheduler.
+        let index = (0..20)
+            .map(|_| SearchIndex::build(&library, 3).unwrap())
+            .find(|index| index.segment_count() > 1)
+            .expect("several segments from three indexing threads");
+        let answers = |index: &SearchIndex| -> Vec<String> {
+            let queries = [
+                "Holz Leim",
+                "Prüfung",
+                "Säge 7",
+                "Tischler Werkstatt Holz",
+                "",
+            ];
+            let mut answers = Vec::new();
+            for q in queries {
+                for page in [1, 3] {
+                    let request = SearchRequest {
+                        q: q.to_owned(),
+                        page,
+                        ..SearchRequest::default()
+                    };
+                    answers.push(format!("{:?}", index.search(&library, &request).unwrap()));
+                }
+            }
+            answers
+        };
+        let before = answers(&index);
+        assert!(
+            before.iter().all(|a| !a.contains("total: 0,")),
+            "{before:?}"
+        );
+
+        index.warm(&library);
+        assert_eq!(index.segment_count(), 1);
+        assert_eq!(answers(&index), before);
+        // A saved index is not merged: others may read its folder.
+        let dir = tempfile::tempdir().unwrap();
+        SearchIndex::build_in(&library, 3, Storage::Build(dir.path())).unwrap();
+        let opened =
+            SearchIndex::build_in(&library, 1, Storage::Open(Saved::Folder(dir.path()))).unwrap();
+        assert_eq!(opened.segment_count(), 1, "saved merged");
+        opened.warm(&library);
+        assert_eq!(answers(&opened), before);
     }
 
     #[test]
