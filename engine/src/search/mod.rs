@@ -1119,22 +1119,23 @@ mod tests {
         assert_eq!(index.reader().unwrap().searcher().num_docs(), 1);
     }
 
+    /// Words for generated test documents.
+    const WORDS: [&str; 10] = [
+        "Gesellenprüfung",
+        "Holz",
+        "Tischler",
+        "Anmeldung",
+        "Prüfungstermin",
+        "Werkstatt",
+        "Säge",
+        "Leim",
+        "Ausbildung",
+        "Bäcker",
+    ];
+
     #[test]
     fn segments_merged_after_the_start_answer_as_before() {
-        let words = [
-            "Gesellenprüfung",
-            "Holz",
-            "Tischler",
-            "Anmeldung",
-            "Prüfungstermin",
-            "Werkstatt",
-            "Säge",
-            "Leim",
-            "Ausbildung",
-            "Bäcker",
-            "Lehrgang",
-        ];
-        let word = |i: usize| words[i % words.len()];
+        let word = |i: usize| WORDS[i % WORDS.len()];
         // Enough documents to be merged, of different lengths and words, some alike.
         let files: Vec<SourceFile> = (0..MERGE_MIN_DOCS + 200)
             .map(|i| {
@@ -1201,18 +1202,7 @@ mod tests {
 
     #[test]
     fn one_segment_on_this_thread_indexes_what_the_indexing_threads_do() {
-        let words = [
-            "Gesellenprüfung",
-            "Holz",
-            "Tischler",
-            "Anmeldung",
-            "Prüfungstermin",
-            "Werkstatt",
-            "Säge",
-            "Leim",
-            "Ausbildung",
-            "Bäcker",
-        ];
+        let words = WORDS;
         // Enough documents for several indexing threads and segments.
         let texts: Vec<IndexText> = (0..3 * DOCS_PER_THREAD)
             .map(|i| IndexText {
