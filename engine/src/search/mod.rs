@@ -925,12 +925,9 @@ fn write_segments(
 /// it to pay: every segment repeats the term look-ups and scorer set-up of each
 /// query, for the whole life of the index. Says whether it merged.
 fn merge_segments(index: &Index, writer: &mut IndexWriter) -> anyhow::Result<bool> {
-    let segments = index.searchable_segment_ids()?;
-    let documents: u64 = index
-        .searchable_segment_metas()?
-        .iter()
-        .map(|meta| u64::from(meta.num_docs()))
-        .sum();
+    let metas = index.searchable_segment_metas()?;
+    let documents: u64 = metas.iter().map(|meta| u64::from(meta.num_docs())).sum();
+    let segments: Vec<_> = metas.iter().map(|meta| meta.id()).collect();
     if segments.len() < 2 || documents < MERGE_MIN_DOCS as u64 {
         return Ok(false);
     }
