@@ -25,6 +25,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SHARED=${SHARED:-$ROOT/../shared}
 # shellcheck source=/dev/null
 . "$SHARED/bench/lib.sh"
+. "$ROOT/bench/common.sh"
 SET=${1:-large}
 OUT="$WORK/werkbank"
 mkdir -p "$OUT"
@@ -98,12 +99,7 @@ RUST_LOG=warn "$BIN" serve --bind "127.0.0.1:$PORT" --reload false --search-rate
   > "$OUT/werkbank.log" 2>&1 &
 WPID=$!; track "$WPID"
 wait_http "http://127.0.0.1:$PORT$Q1" 60 || { log "werkbank did not start"; tail "$OUT/werkbank.log" >&2; exit 1; }
-# The index built at the start is merged into one segment beside the first requests:
-# the loads measure the merged one.
-for _ in $(seq 120); do
-  curl -fsS "http://127.0.0.1:$PORT/metrics" | grep -qx 'werkbank_search_segments 1' && break
-  sleep 0.5
-done
+wait_merged "$PORT"
 TPORT=$(free_port $((PORT + 1)))
 "$TANTIVY" serve -i "$WORK/tantivy/idx-$SET" --host 127.0.0.1 -p "$TPORT" > "$OUT/tantivy.log" 2>&1 &
 TPID=$!; track "$TPID"

@@ -11,6 +11,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SHARED=${SHARED:-$ROOT/../shared}
 # shellcheck source=/dev/null
 . "$SHARED/bench/lib.sh"
+. "$ROOT/bench/common.sh"
 SET=${1:-large}
 TOP=${TOP:-40}
 OUT="$WORK/werkbank"
@@ -31,10 +32,7 @@ RUST_LOG=warn "$BIN" serve --bind "127.0.0.1:$PORT" --reload false --search-rate
   > "$OUT/profile-server.log" 2>&1 &
 WPID=$!; track "$WPID"
 wait_http "http://127.0.0.1:$PORT/api/v1/search?q=Datei" 60 || { log "werkbank did not start"; exit 1; }
-for _ in $(seq 120); do   # the merge after the start (see bench/perf.sh)
-  curl -fsS "http://127.0.0.1:$PORT/metrics" | grep -qx 'werkbank_search_segments 1' && break
-  sleep 0.5
-done
+wait_merged "$PORT"
 DURATION=3 run_wrk "http://127.0.0.1:$PORT/" "$OUT/search-paths" >/dev/null   # warm-up
 
 perf record -F 499 -g -p "$WPID" -o "$OUT/search.perf.data" -- sleep "$DURATION" 2>/dev/null &
