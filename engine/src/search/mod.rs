@@ -230,7 +230,7 @@ fn read_lexicon(saved: Saved<'_>) -> Option<compound::Lexicon> {
 
 /// The section layouts' file in an index folder, and its first line.
 const LAYOUTS_FILE: &str = "werkbank-layouts.bin";
-const LAYOUTS_MAGIC: &[u8] = b"werkbank-layouts-1\n";
+const LAYOUTS_MAGIC: &[u8] = b"werkbank-layouts-2\n";
 
 /// The section layouts kept beside a saved index, one per document; `None` (and a
 /// warning) if the file is missing, damaged or made for another number of documents.
