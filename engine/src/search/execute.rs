@@ -393,15 +393,44 @@ impl<'a> SegmentScorer<'a> {
                 None => postings,
             });
         }
-        // This thread's list of the last search, emptied: most searches admit
-        // thousands of documents.
+        // The proximity bonus's pairs, and the most it can add to any document.
+        let pairs = if limit > 0 {
+            proximity_pairs(parsed)
+        } else {
+            Vec::new()
+        };
+        let mut weights = Vec::with_capacity(pairs.len());
+        for pair in &pairs {
+            weights.push(self.proximity_weight(pair)?);
+        }
+        // The largest score a pair's phrase can give any document: its weight at an
+        // unbounded frequency.
+        let bounds: Vec<(u32, Score)> = pairs
+            .iter()
+            .zip(&weights)
+            .map(|(pair, weight)| (pair.mask(), weight.max_score() * pair.weight))
+            .collect();
+        // A margin for rounding: a document kept in vain only costs time.
+        let every = bounds.iter().map(|(_, bound)| bound).sum::<Score>() * 1.001;
+
+        // The admitted documents that can still be among the best `limit` (see the
+        // module documentation): a document that falls short of the `limit`-th best
+        // score so far by more than every bonus together falls short of the final
+        // one too, and is left out at once. This thread's list of the last search,
+        // emptied.
         let mut admitted = std::mem::take(&mut sums.admitted);
         admitted.clear();
+        let mut best = KBest::new(limit);
+        let mut admit = |doc: DocId, score: Score| {
+            if best.take(score) >= -every {
+                admitted.push((doc, score));
+            }
+        };
         match required {
             Some(required) => {
                 for (doc, score) in required {
                     if alive(doc) && hits.admit(doc) {
-                        admitted.push((doc, score + scores[doc as usize]));
+                        admit(doc, score + scores[doc as usize]);
                     }
                 }
             }
@@ -427,7 +456,7 @@ impl<'a> SegmentScorer<'a> {
                         let doc = first + each.trailing_zeros();
                         each &= each - 1;
                         if run.is_some() || (alive(doc) && hits.admit(doc)) {
-                            admitted.push((doc, scores[doc as usize]));
+                            admit(doc, scores[doc as usize]);
                         }
                     }
                 }
@@ -439,20 +468,12 @@ impl<'a> SegmentScorer<'a> {
             return Ok(());
         }
 
-        // The proximity bonus, for the documents that can still be among the best.
-        let pairs = proximity_pairs(parsed);
-        let mut weights = Vec::with_capacity(pairs.len());
-        for pair in &pairs {
-            weights.push(self.proximity_weight(pair)?);
-        }
-        if !pairs.is_empty() && admitted.len() > limit {
-            // The largest score a pair's phrase can give any document: its weight at
-            // an unbounded frequency.
-            let bounds: Vec<(u32, Score)> = pairs
-                .iter()
-                .zip(&weights)
-                .map(|(pair, weight)| (pair.mask(), weight.max_score() * pair.weight))
-                .collect();
+        // The proximity bonus, for the documents that can still be among the best:
+        // their score, plus the bounds of the pairs whose words are both in their
+        // body, reaches the `limit`-th best score of all admitted ones (none if fewer
+        // were admitted).
+        if !pairs.is_empty() {
+            let threshold = best.kth();
             let most = |doc: DocId| -> Score {
                 let present = in_body(doc);
                 bounds
@@ -461,21 +482,9 @@ impl<'a> SegmentScorer<'a> {
                     .map(|(_, bound)| bound)
                     .sum()
             };
-            let threshold = kth_best(admitted.iter().map(|&(_, score)| score), limit);
-            // A margin for rounding: a document kept in vain only costs time. Most
-            // documents fall short even with every bonus, told by one comparison.
-            let every: Score = bounds.iter().map(|(_, bound)| bound).sum();
-            let floor = threshold - every * 1.001;
-            let mut kept = 0;
-            for i in 0..admitted.len() {
-                let (doc, score) = admitted[i];
-                if score >= floor && (score >= threshold || score + most(doc) * 1.001 >= threshold)
-                {
-                    admitted[kept] = (doc, score);
-                    kept += 1;
-                }
-            }
-            admitted.truncate(kept);
+            admitted.retain(|&(doc, score)| {
+                score >= threshold || score + most(doc) * 1.001 >= threshold
+            });
         }
         if !pairs.is_empty() {
             self.add_proximity(&pairs, &weights, &mut admitted, in_body)?;
@@ -955,30 +964,65 @@ fn proximity_pairs(parsed: &ParsedQuery) -> Vec<Pair<'_>> {
     pairs
 }
 
-/// The `k`-th best of `scores` (`k` at least 1 and at most their number). For the
-/// first pages, the best `k` so far are kept in order, and most scores fall below
-/// them after one comparison.
-fn kth_best(scores: impl ExactSizeIterator<Item = Score>, k: usize) -> Score {
-    debug_assert!(k >= 1 && k <= scores.len());
-    if k > 64 {
-        let mut all: Vec<Score> = scores.collect();
-        let (_, kth, _) = all.select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a));
-        return *kth;
+/// The `k` best scores seen so far, in a min-heap: the worst of them is a lower bound
+/// of the `k`-th best of all, and most scores fall below it after one comparison.
+struct KBest {
+    k: usize,
+    heap: std::collections::BinaryHeap<std::cmp::Reverse<Ordered>>,
+    /// The `k`-th best so far; minus infinity until `k` scores were seen.
+    kth: Score,
+}
+
+/// A score ordered by [`Score::total_cmp`].
+#[derive(Clone, Copy, PartialEq)]
+struct Ordered(Score);
+
+impl Eq for Ordered {}
+impl PartialOrd for Ordered {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
     }
-    // Ascending: the worst of the best first.
-    let mut best: Vec<Score> = Vec::with_capacity(k);
-    let place =
-        |best: &[Score], score: Score| best.partition_point(|b| b.total_cmp(&score).is_lt());
-    for score in scores {
-        if best.len() < k {
-            best.insert(place(&best, score), score);
-        } else if score > best[0] {
-            let at = place(&best, score);
-            best.copy_within(1..at, 0);
-            best[at - 1] = score;
+}
+impl Ord for Ordered {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
+impl KBest {
+    fn new(k: usize) -> KBest {
+        KBest {
+            k,
+            heap: std::collections::BinaryHeap::with_capacity(k.min(4096) + 1),
+            kth: Score::NEG_INFINITY,
         }
     }
-    best[0]
+
+    /// Sees a score; how far it lies above the `k`-th best so far (`score` minus
+    /// that), infinite while fewer than `k` were seen. With `k` 0, minus infinity.
+    #[inline]
+    fn take(&mut self, score: Score) -> Score {
+        if self.k == 0 {
+            return Score::NEG_INFINITY;
+        }
+        if score > self.kth {
+            self.heap.push(std::cmp::Reverse(Ordered(score)));
+            if self.heap.len() > self.k {
+                self.heap.pop();
+            }
+            if self.heap.len() == self.k
+                && let Some(std::cmp::Reverse(Ordered(worst))) = self.heap.peek()
+            {
+                self.kth = *worst;
+            }
+        }
+        score - self.kth
+    }
+
+    /// The `k`-th best score of all seen, minus infinity if fewer were seen.
+    fn kth(&self) -> Score {
+        self.kth
+    }
 }
 
 /// How often two words occur close together, within [`PROXIMITY_SLOP`]: the
@@ -1131,6 +1175,11 @@ mod tests {
     /// Two segments of invented documents, one document deleted, and the fields.
     #[test]
     fn the_kth_best_score_is_the_kth_in_descending_order() {
+        let sorted_prefix = |scores: &[Score]| {
+            let mut sorted = scores.to_vec();
+            sorted.sort_by(|a, b| b.total_cmp(a));
+            sorted
+        };
         let mut seed = 11u64;
         for n in [1usize, 2, 9, 10, 11, 100, 700] {
             let scores: Vec<Score> = (0..n)
@@ -1143,11 +1192,17 @@ mod tests {
             let mut sorted = scores.clone();
             sorted.sort_by(|a, b| b.total_cmp(a));
             for k in [1, 2, 10, 64, 65, 500].into_iter().filter(|&k| k <= n) {
-                assert_eq!(
-                    kth_best(scores.iter().copied(), k),
-                    sorted[k - 1],
-                    "{n} {k}"
-                );
+                let mut best = KBest::new(k);
+                for (i, &score) in scores.iter().enumerate() {
+                    let above = best.take(score);
+                    let seen = &mut sorted_prefix(&scores[..=i]);
+                    if i + 1 < k {
+                        assert_eq!(above, Score::INFINITY, "{n} {k} {i}");
+                    } else {
+                        assert_eq!(above, score - seen[k - 1], "{n} {k} {i}");
+                    }
+                }
+                assert_eq!(best.kth(), sorted[k - 1], "{n} {k}");
             }
         }
     }
