@@ -482,8 +482,10 @@ impl<'a> SegmentScorer<'a> {
                     .map(|(_, bound)| bound)
                     .sum()
             };
+            // Most documents fall short even with every bonus, told by one comparison.
+            let floor = threshold - every;
             admitted.retain(|&(doc, score)| {
-                score >= threshold || score + most(doc) * 1.001 >= threshold
+                score >= floor && (score >= threshold || score + most(doc) * 1.001 >= threshold)
             });
         }
         if !pairs.is_empty() {

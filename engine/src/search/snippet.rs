@@ -389,6 +389,11 @@ impl Builder {
 
     /// Text between words: white space collapses to one space, the rest is shown.
     fn push_separators(&mut self, text: &str) {
+        // Most often one space between two words.
+        if text == " " {
+            self.pending_space = self.chars > 0;
+            return;
+        }
         for (at, c) in text.char_indices() {
             if c.is_whitespace() {
                 self.pending_space = self.chars > 0;
