@@ -1174,10 +1174,11 @@ mod tests {
         "Teig",
     ];
 
-    /// Two segments of invented documents, one document deleted, and the fields.
+    /// Each score seen tells how far it lies above the `k`-th best so far, and the
+    /// last `k`-th best is that of all.
     #[test]
     fn the_kth_best_score_is_the_kth_in_descending_order() {
-        let sorted_prefix = |scores: &[Score]| {
+        let descending = |scores: &[Score]| {
             let mut sorted = scores.to_vec();
             sorted.sort_by(|a, b| b.total_cmp(a));
             sorted
@@ -1191,16 +1192,15 @@ mod tests {
                     ((seed >> 33) % 50) as Score / 7.0
                 })
                 .collect();
-            let mut sorted = scores.clone();
-            sorted.sort_by(|a, b| b.total_cmp(a));
+            let sorted = descending(&scores);
             for k in [1, 2, 10, 64, 65, 500].into_iter().filter(|&k| k <= n) {
                 let mut best = KBest::new(k);
                 for (i, &score) in scores.iter().enumerate() {
                     let above = best.take(score);
-                    let seen = &mut sorted_prefix(&scores[..=i]);
                     if i + 1 < k {
                         assert_eq!(above, Score::INFINITY, "{n} {k} {i}");
                     } else {
+                        let seen = descending(&scores[..=i]);
                         assert_eq!(above, score - seen[k - 1], "{n} {k} {i}");
                     }
                 }
@@ -1209,6 +1209,7 @@ mod tests {
         }
     }
 
+    /// Two segments of invented documents, one document deleted, and the fields.
     fn index() -> (Index, QueryFields) {
         let text = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
