@@ -92,8 +92,9 @@ impl Layout {
                     break;
                 }
                 if position > 0 && position.is_multiple_of(MARK_EVERY) {
-                    // A part or an offset past 4 GiB (never in a document that fits
-                    // in memory) gives a mark that leads nowhere, not a wrong word.
+                    // Every mark is pushed, so that its place gives its word. A part
+                    // or an offset past 4 GiB cannot occur: content files are at most
+                    // `MAX_FILE_BYTES` (64 MiB).
                     marks.push(Mark {
                         part: u32::try_from(index).unwrap_or(u32::MAX),
                         offset: u32::try_from(start).unwrap_or(u32::MAX),
@@ -144,10 +145,9 @@ impl Layout {
 
     /// The last mark at or before word `position`, with the number of its word.
     fn mark_before(&self, position: u32) -> Option<(Mark, u32)> {
-        let index = (position / MARK_EVERY).checked_sub(1)?;
-        let mark = *self.marks.get(index as usize).or(self.marks.last())?;
-        let at = self.marks.len().min(index as usize + 1) as u32 * MARK_EVERY;
-        Some((mark, at))
+        let marks_up_to = (position / MARK_EVERY) as usize;
+        let i = marks_up_to.min(self.marks.len()).checked_sub(1)?;
+        Some((self.marks[i], (i as u32 + 1) * MARK_EVERY))
     }
 
     /// The section holding a word position (`None` before the first section: the
